@@ -1,0 +1,1 @@
+"""Plain-Python core of ringboard: settings, database, accounts, presence and calls (no NiceGUI here)."""

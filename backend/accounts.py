@@ -1,0 +1,100 @@
+"""Registration and login: the username and password rules, bcrypt hashing, case-insensitive uniqueness.
+
+Every method here blocks (bcrypt, database): the UI calls them through `run.io_bound`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import bcrypt
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from .database import User
+from .login_throttle import LoginThrottle
+
+USERNAME_PATTERN = re.compile(r'[A-Za-z0-9_.-]{3,32}')
+PASSWORD_MIN_BYTES = 8
+PASSWORD_MAX_BYTES = 72  # bcrypt ignores everything after 72 bytes: refuse rather than truncate silently
+WRONG_CREDENTIALS = 'Wrong username or password.'
+
+
+class AccountError(ValueError):
+    """A refusal whose message can be shown to the user as it is."""
+
+
+@dataclass(frozen=True, order=True)
+class Account:
+    username: str
+    id: int
+
+
+def username_problem(username: str) -> str | None:
+    """What is wrong with a username, in words for the user, or None."""
+    if not username:
+        return 'Please choose a username.'
+    if len(username) < 3 or len(username) > 32:
+        return 'A username has 3 to 32 characters.'
+    if not USERNAME_PATTERN.fullmatch(username):
+        return 'A username may only use the letters A-Z and a-z, digits, dot, dash and underscore.'
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    size = len(password.encode())
+    if size == 0:
+        return 'Please choose a password.'
+    if size < PASSWORD_MIN_BYTES:
+        return f'A password needs at least {PASSWORD_MIN_BYTES} characters.'
+    if size > PASSWORD_MAX_BYTES:
+        return f'A password can be at most {PASSWORD_MAX_BYTES} bytes long (this one has {size}).'
+    return None
+
+
+class Accounts:
+    def __init__(self, sessions: sessionmaker, throttle: LoginThrottle | None = None,
+                 bcrypt_rounds: int = 12) -> None:
+        self._sessions = sessions
+        self.throttle = throttle or LoginThrottle()
+        self._rounds = bcrypt_rounds
+        # Compared against when the username is unknown, so both refusals take the same time.
+        self._dummy_hash = bcrypt.hashpw(b'not a password', bcrypt.gensalt(bcrypt_rounds))
+
+    def register(self, username: str, password: str) -> Account:
+        problem = username_problem(username) or password_problem(password)
+        if problem:
+            raise AccountError(problem)
+        password_hash = bcrypt.hashpw(password.encode(), bcrypt.gensalt(self._rounds)).decode()
+        taken = AccountError(f'The username "{username}" is taken. Please choose another one.')
+        with self._sessions() as session:
+            if session.scalar(select(User.id).where(User.username_key == username.lower())) is not None:
+                raise taken
+            user = User(username=username, username_key=username.lower(), password_hash=password_hash)
+            session.add(user)
+            try:
+                session.commit()
+            except IntegrityError:  # lost a race against another registration of the same name
+                raise taken from None
+            return Account(user.username, user.id)
+
+    def login(self, username: str, password: str) -> Account:
+        key = username.lower()
+        wait = self.throttle.seconds_locked(key)
+        if wait:
+            raise AccountError(f'Too many failed attempts for this username. Please try again in {wait} seconds.')
+        with self._sessions() as session:
+            user = session.scalar(select(User).where(User.username_key == key)) if username else None
+        encoded = password.encode()
+        stored = user.password_hash.encode() if user else self._dummy_hash
+        matches = 0 < len(encoded) <= PASSWORD_MAX_BYTES and bcrypt.checkpw(encoded, stored)
+        if user is None or not matches:
+            self.throttle.record_failure(key)
+            raise AccountError(WRONG_CREDENTIALS)
+        self.throttle.record_success(key)
+        return Account(user.username, user.id)
+
+    def all(self) -> list[Account]:
+        with self._sessions() as session:
+            return [Account(name, id_) for id_, name in session.execute(select(User.id, User.username))]

@@ -1,0 +1,42 @@
+"""Everything the pages use, built once from the settings and handed to them (no globals)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import sessionmaker
+
+from .accounts import Accounts
+from .call_history import CallHistory
+from .call_registry import CallRegistry
+from .database import create_database
+from .directory import Directory
+from .presence import Presence
+from .settings import Settings
+from .storage_secret import load_or_create_storage_secret
+
+
+@dataclass
+class Services:
+    settings: Settings
+    sessions: sessionmaker
+    accounts: Accounts
+    directory: Directory
+    presence: Presence
+    calls: CallRegistry
+    history: CallHistory
+    storage_secret: str
+
+
+def create_services(settings: Settings) -> Services:
+    sessions = create_database(settings.database_url)
+    accounts = Accounts(sessions)
+    directory = Directory(accounts.all())
+    calls: CallRegistry
+    presence = Presence(is_busy=lambda user: calls.is_busy(user))
+    calls = CallRegistry(resolve_user=directory.registered_name,
+                         is_online=lambda user: bool(presence.tabs(user)),
+                         ring_timeout=settings.ring_timeout)
+    calls.changed.connect(lambda call: (presence.touch(call.caller), presence.touch(call.callee)))
+    return Services(settings=settings, sessions=sessions, accounts=accounts, directory=directory,
+                    presence=presence, calls=calls, history=CallHistory(sessions),
+                    storage_secret=load_or_create_storage_secret(settings.storage_secret, settings.data_dir))

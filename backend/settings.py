@@ -1,0 +1,124 @@
+"""Settings from the environment (and an optional `.env`), validated once at start-up."""
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+_HEX32 = re.compile(r'[0-9a-fA-F]{32}')
+
+
+class SettingsError(ValueError):
+    """A setting has a value ringboard cannot use; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = '127.0.0.1'
+    port: int = 8080
+    data_dir: Path = PROJECT_DIR / 'data'
+    database_url: str = ''
+    storage_secret: str = ''
+    ring_timeout: float = 45.0
+    connect_timeout: float = 20.0
+    reconnect_grace: float = 30.0
+    ice_servers: tuple[dict, ...] = ()
+    agora_app_id: str = ''
+    agora_app_certificate: str = ''
+    signaling: str = 'server'
+    token_ttl: int = 3600
+
+    @property
+    def agora_enabled(self) -> bool:
+        return bool(self.agora_app_id)
+
+    @property
+    def mode(self) -> str:
+        """`embedded`, `agora` (RTM signaling + RTC media) or `hybrid` (server signaling + RTC media)."""
+        if not self.agora_enabled:
+            return 'embedded'
+        return 'agora' if self.signaling == 'agora-rtm' else 'hybrid'
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and check every setting; raise `SettingsError` naming the first bad one."""
+    env = os.environ if env is None else env
+
+    def get(name: str) -> str:
+        return env.get(name, '').strip()
+
+    data_dir = Path(get('DATA_DIR') or PROJECT_DIR / 'data').expanduser().resolve()
+    app_id, certificate = get('AGORA_APP_ID'), get('AGORA_APP_CERTIFICATE')
+    if app_id and not _HEX32.fullmatch(app_id):
+        raise SettingsError('AGORA_APP_ID must be the 32 hexadecimal characters of an Agora project app id')
+    if certificate and not _HEX32.fullmatch(certificate):
+        raise SettingsError('AGORA_APP_CERTIFICATE must be the 32 hexadecimal characters of the primary certificate')
+    if bool(app_id) != bool(certificate):
+        raise SettingsError('AGORA_APP_ID and AGORA_APP_CERTIFICATE must be set together (or neither)')
+    signaling = get('SIGNALING') or ('agora-rtm' if app_id else 'server')
+    if signaling not in {'server', 'agora-rtm'}:
+        raise SettingsError(f'SIGNALING must be "server" or "agora-rtm", not {signaling!r}')
+    if signaling == 'agora-rtm' and not app_id:
+        raise SettingsError('SIGNALING=agora-rtm needs AGORA_APP_ID and AGORA_APP_CERTIFICATE')
+    return Settings(
+        host=_host(get('HOST') or '127.0.0.1'),
+        port=_number(get, 'PORT', 8080, 1, 65535, int),
+        data_dir=data_dir,
+        database_url=get('DATABASE_URL') or f'sqlite:///{data_dir / "ringboard.db"}',
+        storage_secret=get('STORAGE_SECRET'),
+        ring_timeout=_number(get, 'RING_TIMEOUT', 45.0, 1, 600, float),
+        ice_servers=_ice_servers(get('ICE_SERVERS')),
+        agora_app_id=app_id,
+        agora_app_certificate=certificate,
+        signaling=signaling,
+        token_ttl=_number(get, 'TOKEN_TTL', 3600, 60, 86400, int),
+    )
+
+
+def _number(get, name: str, default, low, high, kind):
+    raw = get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        what = 'a whole number' if kind is int else 'a number'
+        raise SettingsError(f'{name} must be {what} from {low} to {high}, not {raw!r}')
+    return value
+
+
+def _host(raw: str) -> str:
+    if raw == 'localhost' or re.fullmatch(r'[A-Za-z0-9.-]+', raw):
+        return raw
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        raise SettingsError(f'HOST must be an IP address or host name, not {raw!r}') from None
+    return raw
+
+
+def _ice_servers(raw: str) -> tuple[dict, ...]:
+    """A JSON list of RTCIceServer dicts, e.g. [{"urls": "stun:stun.example.org:3478"}]."""
+    if not raw:
+        return ()
+    problem = 'ICE_SERVERS must be a JSON list like [{"urls": "stun:stun.example.org:3478"}]'
+    try:
+        servers = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise SettingsError(f'{problem} ({error.msg} at character {error.pos})') from None
+    if not isinstance(servers, list):
+        raise SettingsError(problem)
+    for server in servers:
+        urls = server.get('urls') if isinstance(server, dict) else None
+        urls = [urls] if isinstance(urls, str) else urls
+        if not urls or not all(isinstance(u, str) and re.match(r'(stun|turns?):', u) for u in urls):
+            raise SettingsError(f'{problem}; every entry needs "urls" starting with stun:, turn: or turns:')
+    return tuple(servers)

@@ -1,0 +1,30 @@
+"""ringboard: call a colleague from the browser. Start with `python main.py` (settings: see .env.example)."""
+import os
+import sys
+
+from dotenv import load_dotenv
+
+from backend.settings import PROJECT_DIR, SettingsError, load_settings
+
+
+def main() -> None:
+    load_dotenv(PROJECT_DIR / '.env')
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        sys.exit(f'ringboard: cannot start: {error}')
+    # NiceGUI picks its session folder when it is imported: keep the sessions beside the database.
+    os.environ.setdefault('NICEGUI_STORAGE_PATH', str(settings.data_dir / 'sessions'))
+    from nicegui import app, ui
+
+    from backend.services import create_services
+    from ui.app_shell import start_app
+
+    services = create_services(settings)
+    start_app(app, services)
+    ui.run(host=settings.host, port=settings.port, title='ringboard', favicon='📞', show=False,
+           reload='--reload' in sys.argv, storage_secret=services.storage_secret, show_welcome_message=True)
+
+
+if __name__ in {'__main__', '__mp_main__'}:
+    main()

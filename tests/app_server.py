@@ -1,0 +1,58 @@
+"""Starts the real app as the README does (`python main.py`) in a subprocess with its own data folder."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class AppServer:
+    def __init__(self, data_dir: Path, **settings: str) -> None:
+        self.port = free_port()
+        self.url = f'http://127.0.0.1:{self.port}'
+        self.data_dir = data_dir
+        self.log_path = data_dir / 'server.log'
+        # The test process's PYTEST_* and NICEGUI_* variables would put NiceGUI into its own test mode.
+        env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST', 'NICEGUI_'))}
+        env.update(PORT=str(self.port), HOST='127.0.0.1', DATA_DIR=str(data_dir), **settings)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, 'w')
+        self.process = subprocess.Popen([sys.executable, 'main.py'], cwd=PROJECT_DIR, env=env,
+                                        stdout=self._log, stderr=subprocess.STDOUT)
+        self._wait_until_up()
+
+    def _wait_until_up(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f'the app exited with {self.process.returncode}:\n{self.log()}')
+            try:
+                urllib.request.urlopen(f'{self.url}/login', timeout=1)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f'the app did not come up within {timeout} s:\n{self.log()}')
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .app_server import AppServer
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / 'test-artifacts'
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data folder and database; a developer's .env or data never leaks in."""
+    data_dir = tmp_path / 'data'
+    for name in ('DATABASE_URL', 'STORAGE_SECRET', 'ICE_SERVERS', 'AGORA_APP_ID', 'AGORA_APP_CERTIFICATE',
+                 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('DATA_DIR', str(data_dir))
+    monkeypatch.setenv('RING_TIMEOUT', os.environ.get('TEST_RING_TIMEOUT', '45'))
+    return data_dir
+
+
+@pytest.fixture
+def start_app(tmp_path: Path) -> Iterator:
+    """Start `python main.py` with the given settings; stopped after the test."""
+    servers: list[AppServer] = []
+
+    def start(**settings: str) -> AppServer:
+        server = AppServer(tmp_path / f'app{len(servers)}', **settings)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope='session')
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

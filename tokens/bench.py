@@ -1,0 +1,155 @@
+"""Throughput of the token builders, parser and verifier: ``python -m tokens.bench [--seconds S] [--json out.json]``.
+
+When Agora's reference implementation (the ``agoraiotools`` package) is importable, its equivalents are
+measured side by side; it is never installed or required by this package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from . import (
+    build_rtc_token,
+    build_rtc_token_006,
+    build_rtm_token,
+    build_rtm_token_006,
+    parse_token,
+    verify_token,
+)
+
+APP_ID = "970CA35de60c44645bbae8a215061b33"
+CERT = "5CFd2fd1755d40ecb72977518be15d3b"
+CHANNEL = "7d72365eb983485397e3e3f9d460bdda"
+UID = 2882341273
+USER = "test_user"
+EXPIRE = 3600
+
+
+@dataclass
+class Result:
+    operation: str
+    ours_per_s: float
+    reference_per_s: float | None
+    ratio: float | None  # ours / reference: above 1 means this package is faster
+
+
+def measure(fn: Callable[[], Any], seconds: float) -> float:
+    """Calls per second of ``fn`` over about ``seconds`` of wall time."""
+    fn()  # warm up (imports, caches) outside the timed part
+    calls, batch, elapsed = 0, 1, 0.0
+    while elapsed < seconds:
+        start = time.perf_counter()
+        for _ in range(batch):
+            fn()
+        elapsed += time.perf_counter() - start
+        calls += batch
+        # Grow batches so the timer overhead stays negligible, without overshooting the budget much.
+        batch = min(batch * 2, 2000)
+    return calls / elapsed
+
+
+def our_operations() -> dict[str, Callable[[], Any]]:
+    expire_ts = int(time.time()) + EXPIRE
+    token_007 = build_rtc_token(APP_ID, CERT, CHANNEL, UID)
+    token_006 = build_rtc_token_006(APP_ID, CERT, CHANNEL, UID, privilege_expire_ts=expire_ts)
+    return {
+        "build_rtc_token (007)": lambda: build_rtc_token(APP_ID, CERT, CHANNEL, UID, expire=EXPIRE),
+        "build_rtm_token (007)": lambda: build_rtm_token(APP_ID, CERT, USER, expire=EXPIRE),
+        "build_rtc_token_006": lambda: build_rtc_token_006(APP_ID, CERT, CHANNEL, UID, privilege_expire_ts=expire_ts),
+        "build_rtm_token_006": lambda: build_rtm_token_006(APP_ID, CERT, USER, privilege_expire_ts=expire_ts),
+        "parse_token (007)": lambda: parse_token(token_007),
+        "parse_token (006)": lambda: parse_token(token_006),
+        "verify_token (007)": lambda: verify_token(token_007, CERT),
+        "verify_token (006)": lambda: verify_token(token_006, CERT, channel=CHANNEL, account=UID),
+    }
+
+
+def reference_operations() -> tuple[str | None, dict[str, Callable[[], Any]]]:
+    """(version, operations) of agoraiotools, or (None, {}) when it is not importable."""
+    # Imported here, not at the top: it is an optional comparison, never a dependency.
+    try:
+        import agoraiotools
+        from agoraiotools.AccessToken import AccessToken as AccessToken006
+        from agoraiotools.AccessToken2 import AccessToken as AccessToken007
+        from agoraiotools.RtcTokenBuilder import RtcTokenBuilder as Rtc006
+        from agoraiotools.RtcTokenBuilder2 import RtcTokenBuilder as Rtc007
+        from agoraiotools.RtmTokenBuilder import RtmTokenBuilder as Rtm006
+        from agoraiotools.RtmTokenBuilder2 import RtmTokenBuilder as Rtm007
+    except ImportError:
+        return None, {}
+    publisher = 1  # Role_Publisher in both reference generations
+    rtm_user_role = 1  # Role_Rtm_User
+    expire_ts = int(time.time()) + EXPIRE
+    token_007 = build_rtc_token(APP_ID, CERT, CHANNEL, UID)
+    token_006 = build_rtc_token_006(APP_ID, CERT, CHANNEL, UID, privilege_expire_ts=expire_ts)
+    operations = {
+        "build_rtc_token (007)": lambda: Rtc007.build_token_with_uid(
+            APP_ID, CERT, CHANNEL, UID, publisher, EXPIRE, EXPIRE
+        ),
+        "build_rtm_token (007)": lambda: Rtm007.build_token(APP_ID, CERT, USER, EXPIRE),
+        "build_rtc_token_006": lambda: Rtc006.buildTokenWithUid(APP_ID, CERT, CHANNEL, UID, publisher, expire_ts),
+        "build_rtm_token_006": lambda: Rtm006.buildToken(APP_ID, CERT, USER, rtm_user_role, expire_ts),
+        "parse_token (007)": lambda: AccessToken007().from_string(token_007),
+        "parse_token (006)": lambda: AccessToken006().fromString(token_006),
+        # The reference has no verifier, so verify_token has nothing to compare with.
+    }
+    return getattr(agoraiotools, "__version__", "unknown"), operations
+
+
+def run(seconds: float) -> tuple[str | None, list[Result]]:
+    ours = our_operations()
+    version, reference = reference_operations()
+    results = []
+    for name, fn in ours.items():
+        ours_rate = measure(fn, seconds)
+        ref_rate = measure(reference[name], seconds) if name in reference else None
+        ratio = ours_rate / ref_rate if ref_rate else None
+        results.append(Result(name, ours_rate, ref_rate, ratio))
+    return version, results
+
+
+def format_table(version: str | None, results: list[Result]) -> str:
+    ref_title = f"agoraiotools {version}/s" if version else "reference/s"
+    header = f"{'operation':<24} {'tokens/s':>12} {ref_title:>24} {'ratio':>7}"
+    lines = [header, "-" * len(header)]
+    for r in results:
+        ref = f"{r.reference_per_s:,.0f}" if r.reference_per_s is not None else "-"
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
+        lines.append(f"{r.operation:<24} {r.ours_per_s:>12,.0f} {ref:>24} {ratio:>7}")
+    if version is None:
+        lines.append("agoraiotools (Agora's reference implementation) is not importable: no side-by-side comparison.")
+    else:
+        lines.append("ratio = tokens / agoraiotools (above 1 = faster); the reference has no verifier.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tokens.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=0.5, help="measuring time per operation (default 0.5)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
+    args = parser.parse_args(argv)
+    if args.seconds <= 0:
+        parser.error("--seconds must be positive")
+    version, results = run(args.seconds)
+    print(format_table(version, results))
+    if args.json:
+        report = {
+            "seconds_per_operation": args.seconds,
+            "python": platform.python_version(),
+            "agoraiotools": version,
+            "results": [asdict(r) for r in results],
+        }
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(report, fh, indent=2)
+            fh.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

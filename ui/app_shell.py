@@ -1,0 +1,24 @@
+"""Wires the services into NiceGUI: the login gate, the pages, the live updates and a clean shutdown."""
+from __future__ import annotations
+
+from nicegui import App
+
+from backend.database import dispose
+from backend.services import Services
+
+from .live_updates import LiveUpdates
+from .pages import register_pages
+from .session import LoginRequired
+
+
+def start_app(app: App, services: Services) -> None:
+    app.add_middleware(LoginRequired)
+    live = LiveUpdates(services)
+    register_pages(services, live)
+
+    async def shut_down() -> None:
+        services.calls.shutdown()  # live calls end now, so each one still lands in the history
+        await live.stored()
+        dispose(services.sessions)
+
+    app.on_shutdown(shut_down)

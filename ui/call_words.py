@@ -1,0 +1,82 @@
+"""What each side of a call reads when it ends, in plain words."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from backend.call_history import HistoryEntry
+from backend.call_registry import Call, EndReason
+
+ANSWERED_ELSEWHERE = 'Answered on another tab'
+
+
+def clock(seconds: float) -> str:
+    """00:42, or 1:02:03 past an hour."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    return f'{hours}:{rest // 60:02d}:{rest % 60:02d}' if hours else f'{rest // 60:02d}:{rest % 60:02d}'
+
+
+def end_notice(call: Call, me: str) -> str:
+    """The line shown to `me` when `call` has ended."""
+    peer = call.peer_of(me)
+    calling = me == call.caller
+    by_me = call.ended_by == me
+    detail = f': {call.detail}' if call.detail else ''
+    reason = call.end_reason
+    if reason is EndReason.COMPLETED:
+        ended = f'Call ended · {clock(call.duration)}'
+        return ended if by_me else f'{ended} · {peer} hung up'
+    if reason is EndReason.OFFLINE:
+        return f'{peer} is offline' if calling else f'Missed call from {peer}'
+    if reason is EndReason.BUSY:
+        return f'{peer} is on another call' if calling else f'Missed call from {peer} while you were on another call'
+    if reason is EndReason.DECLINED:
+        return f'{peer} declined' if calling else f'You declined the call from {peer}'
+    if reason is EndReason.NO_ANSWER:
+        return 'No answer' if calling else f'Missed call from {peer}'
+    if reason is EndReason.CANCELLED:
+        return 'Call cancelled' if by_me else f'{peer} cancelled · missed call'
+    if reason is EndReason.CONNECT_FAILED:
+        return f'Could not connect the call{detail}'
+    if reason is EndReason.MEDIA_FAILED:
+        if by_me:
+            return f'Your camera or microphone is not available{detail}. The call ended.'
+        return f"{peer}'s camera or microphone is not available{detail}. The call ended."
+    if reason is EndReason.CONNECTION_LOST:
+        if by_me:
+            return 'Your connection was lost. The call ended.'
+        return f'Lost the connection to {peer}. The call ended.'
+    return 'The call ended unexpectedly (the server stopped).'
+
+
+HISTORY_RESULTS = {
+    EndReason.CANCELLED: 'Cancelled',
+    EndReason.DECLINED: 'Declined',
+    EndReason.BUSY: 'Busy',
+    EndReason.NO_ANSWER: 'No answer',
+    EndReason.OFFLINE: 'Offline',
+    EndReason.CONNECT_FAILED: 'Could not connect',
+    EndReason.MEDIA_FAILED: 'Camera or microphone failed',
+    EndReason.CONNECTION_LOST: 'Connection lost',
+    EndReason.ERROR: 'Interrupted',
+}
+
+
+def history_result(entry: HistoryEntry) -> str:
+    """The result column of one history entry, e.g. "Completed · 00:42" or "Missed"."""
+    if entry.result is EndReason.COMPLETED or (entry.duration and entry.result is EndReason.CONNECTION_LOST):
+        return f'{HISTORY_RESULTS.get(entry.result, "Completed")} · {clock(entry.duration)}'
+    if entry.missed:
+        return 'Missed'
+    return HISTORY_RESULTS[entry.result]
+
+
+def ago(moment: datetime, now: datetime | None = None) -> str:
+    seconds = ((now or datetime.now(UTC)) - moment).total_seconds()
+    if seconds < 60:
+        return 'just now'
+    if seconds < 3600:
+        return f'{int(seconds // 60)} min ago'
+    if seconds < 86400:
+        return f'{int(seconds // 3600)} h ago'
+    return moment.strftime('%Y-%m-%d')

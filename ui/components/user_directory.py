@@ -1,0 +1,86 @@
+"""The directory: every other user with a live presence badge and a call button.
+
+Online users come first. To stay light with hundreds of accounts only the first `MAX_ROWS` matches
+are rendered; the search box finds anyone else.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import ui
+
+from backend.presence import BUSY, OFFLINE, ONLINE
+
+from ..testids import hook
+
+MAX_ROWS = 50
+BADGE_COLORS = {ONLINE: 'positive', BUSY: 'warning', OFFLINE: 'grey-6'}
+RANK = {ONLINE: 0, BUSY: 0, OFFLINE: 1}
+
+
+class UserDirectory(ui.column):
+    def __init__(self, me: str, users: list[str], status: Callable[[str], str],
+                 on_call: Callable[[str], object]) -> None:
+        super().__init__()
+        self.classes('w-full gap-1')
+        self._me = me
+        self._users = [user for user in users if user != me]
+        self._status = {user: status(user) for user in self._users}
+        self._on_call = on_call
+        self._badges: dict[str, ui.badge] = {}
+        with self:
+            self._search = ui.input(placeholder='Search people').props('dense outlined clearable') \
+                .classes('w-full').on_value_change(lambda: self._render())
+            self._rows = ui.column().classes('w-full gap-0')
+            self._more = ui.label().classes('text-sm text-grey-7 px-2')
+        self._render()
+
+    def add_user(self, user: str, status: str) -> None:
+        if user != self._me and user not in self._status:
+            self._users.append(user)
+            self._status[user] = status
+            self._render()
+
+    def apply_presence(self, diff: dict[str, str]) -> None:
+        """Update the badges in place; re-sort only when someone crossed the online/offline line."""
+        reorder = False
+        for user, status in diff.items():
+            if user not in self._status:
+                continue
+            reorder |= RANK[status] != RANK[self._status[user]]
+            self._status[user] = status
+            badge = self._badges.get(user)
+            if badge is not None:
+                badge.set_text(status)
+                badge.props(f'color={BADGE_COLORS[status]}')
+        if reorder:
+            self._render()
+
+    def _matches(self) -> list[str]:
+        needle = (self._search.value or '').strip().lower()
+        users = [user for user in self._users if needle in user.lower()]
+        return sorted(users, key=lambda user: (RANK[self._status[user]], user.lower()))
+
+    def _render(self) -> None:
+        matches = self._matches()
+        self._rows.clear()
+        self._badges.clear()
+        with self._rows:
+            for user in matches[:MAX_ROWS]:
+                self._row(user)
+            if not self._users:
+                ui.label('Nobody else has registered yet. Share this address with a colleague.') \
+                    .classes('text-sm text-grey-7 px-2 py-4')
+            elif not matches:
+                ui.label('No one matches your search.').classes('text-sm text-grey-7 px-2 py-4')
+        hidden = len(matches) - MAX_ROWS
+        self._more.set_text(f'{hidden} more: search to find them.' if hidden > 0 else '')
+
+    def _row(self, user: str) -> None:
+        status = self._status[user]
+        with hook(ui.row(), f'user-{user}').classes('w-full items-center no-wrap px-2 py-1 rounded hover:bg-grey-2'):
+            ui.avatar(user[0].upper(), color='primary', text_color='white', size='sm')
+            ui.label(user).classes('grow truncate')
+            self._badges[user] = hook(ui.badge(status, color=BADGE_COLORS[status]), f'status-{user}')
+            hook(ui.button(icon='call', on_click=lambda: self._on_call(user)).props('flat round dense')
+                 .tooltip(f'Call {user}'), f'call-{user}')

@@ -1,0 +1,154 @@
+// The browser half of an embedded-mode call: camera and microphone, one RTCPeerConnection, and the
+// "perfect negotiation" pattern (the callee is polite) so offers crossing each other never deadlock.
+// Signals travel through Python, which checks that they belong to this call; every decision about the
+// call stays there. This component only reports what the browser sees.
+const REASONS = {
+  NotAllowedError: "permission to use the camera or microphone was denied",
+  SecurityError: "permission to use the camera or microphone was denied",
+  NotFoundError: "no camera or microphone was found",
+  OverconstrainedError: "the chosen camera or microphone is not available",
+  NotReadableError: "the camera or microphone is busy in another program",
+  AbortError: "the camera or microphone could not be started",
+};
+
+export default {
+  template: `<span style="display:none"></span>`,
+  props: { iceServers: Array, polite: Boolean, localVideo: String, remoteVideo: String },
+  mounted() {
+    this.inbox = [];
+    this.closed = false;
+    this.start();
+  },
+  unmounted() {
+    this.stop();
+  },
+  methods: {
+    async start() {
+      try {
+        this.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+      } catch (error) {
+        if (!this.closed) this.$emit("failed", { reason: REASONS[error.name] || error.message || String(error) });
+        return;
+      }
+      if (this.closed) return this.releaseMedia();
+      this.element(this.localVideo).srcObject = this.stream;
+      const pc = (this.pc = new RTCPeerConnection({ iceServers: this.iceServers || [] }));
+      this.makingOffer = false;
+      this.ignoreOffer = false;
+      pc.onnegotiationneeded = async () => {
+        try {
+          this.makingOffer = true;
+          await pc.setLocalDescription();
+          this.$emit("signal", { description: pc.localDescription.toJSON() });
+        } catch (error) {
+          console.warn("negotiation failed", error);
+        } finally {
+          this.makingOffer = false;
+        }
+      };
+      pc.onicecandidate = ({ candidate }) => { if (candidate) this.$emit("signal", { candidate: candidate.toJSON() }); };
+      pc.ontrack = ({ streams }) => {
+        const video = this.element(this.remoteVideo);
+        if (video.srcObject !== streams[0]) video.srcObject = streams[0];
+      };
+      pc.onconnectionstatechange = () => this.connectionChanged(pc.connectionState);
+      for (const track of this.stream.getTracks()) pc.addTrack(track, this.stream);
+      this.$emit("ready");
+      for (const signal of this.inbox.splice(0)) await this.applySignal(signal);
+    },
+    connectionChanged(state) {
+      this.$emit("state", { state });
+      if (state === "connected") {
+        clearTimeout(this.restartTimer);
+        this.$emit("connected");
+      } else if (state === "disconnected" || state === "failed") {
+        this.$emit("lost", { state });
+        // One side restarts ICE (the impolite one), so both do not race to renegotiate.
+        if (!this.polite) {
+          clearTimeout(this.restartTimer);
+          this.restartTimer = setTimeout(() => this.pc && this.pc.restartIce(), state === "failed" ? 0 : 2000);
+        }
+      }
+    },
+    async applySignal(signal) {
+      const pc = this.pc;
+      if (!pc) return this.inbox.push(signal);
+      try {
+        if (signal.description) {
+          const description = signal.description;
+          const collision = description.type === "offer" && (this.makingOffer || pc.signalingState !== "stable");
+          this.ignoreOffer = !this.polite && collision;
+          if (this.ignoreOffer) return;
+          await pc.setRemoteDescription(description);
+          if (description.type === "offer") {
+            await pc.setLocalDescription();
+            this.$emit("signal", { description: pc.localDescription.toJSON() });
+          }
+        } else if (signal.candidate) {
+          try {
+            await pc.addIceCandidate(signal.candidate);
+          } catch (error) {
+            if (!this.ignoreOffer) throw error;
+          }
+        }
+      } catch (error) {
+        console.warn("could not apply signal", error);
+      }
+    },
+    setTrackEnabled(kind, enabled) {
+      if (this.stream) for (const track of this.stream.getTracks()) if (track.kind === kind) track.enabled = enabled;
+    },
+    async listDevices() {
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      const current = Object.fromEntries((this.stream ? this.stream.getTracks() : [])
+        .map((track) => [track.kind, track.getSettings().deviceId]));
+      return devices.filter((device) => device.kind === "audioinput" || device.kind === "videoinput")
+        .map((device, index) => ({
+          kind: device.kind === "audioinput" ? "audio" : "video",
+          id: device.deviceId,
+          label: device.label || `${device.kind === "audioinput" ? "Microphone" : "Camera"} ${index + 1}`,
+          current: current[device.kind === "audioinput" ? "audio" : "video"] === device.deviceId,
+        }));
+    },
+    async useDevice(kind, deviceId) {
+      if (!this.stream || !this.pc) return;
+      const fresh = await navigator.mediaDevices.getUserMedia({ [kind]: { deviceId: { exact: deviceId } } });
+      const track = fresh.getTracks()[0];
+      const old = this.stream.getTracks().find((t) => t.kind === kind);
+      track.enabled = old ? old.enabled : true;
+      const sender = this.pc.getSenders().find((s) => s.track && s.track.kind === kind);
+      if (sender) await sender.replaceTrack(track);
+      if (old) { this.stream.removeTrack(old); old.stop(); }
+      this.stream.addTrack(track);
+    },
+    async stats() {
+      // Decoded video frames and received audio packets, for the end-to-end tests.
+      const result = { framesDecoded: 0, audioPacketsReceived: 0 };
+      if (!this.pc) return result;
+      (await this.pc.getStats()).forEach((report) => {
+        if (report.type !== "inbound-rtp") return;
+        if (report.kind === "video") result.framesDecoded += report.framesDecoded || 0;
+        if (report.kind === "audio") result.audioPacketsReceived += report.packetsReceived || 0;
+      });
+      return result;
+    },
+    releaseMedia() {
+      if (this.stream) for (const track of this.stream.getTracks()) track.stop();
+      this.stream = null;
+    },
+    stop() {
+      this.closed = true;
+      clearTimeout(this.restartTimer);
+      if (this.pc) this.pc.close();
+      this.pc = null;
+      this.releaseMedia();
+      for (const id of [this.localVideo, this.remoteVideo]) {
+        const video = this.element(id);
+        if (video) video.srcObject = null;
+      }
+    },
+    element(id) {
+      return document.getElementById(id);
+    },
+  },
+};

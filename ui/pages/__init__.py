@@ -1,0 +1,15 @@
+"""Page routes; `register_pages` adds them all for one set of services."""
+from __future__ import annotations
+
+from backend.services import Services
+
+from ..live_updates import LiveUpdates
+from .dashboard import dashboard_page
+from .login import login_page
+from .register import register_page
+
+
+def register_pages(services: Services, live: LiveUpdates) -> None:
+    login_page(services)
+    register_page(services)
+    dashboard_page(services, live)

@@ -1,0 +1,62 @@
+"""/ : the dashboard. Directory with presence, the call panel and the history, all on one page."""
+from __future__ import annotations
+
+from nicegui import Client, ui
+
+from backend.services import Services
+
+from ..components.call_history_list import CallHistoryList
+from ..components.call_panel import CallPanel
+from ..components.user_directory import UserDirectory
+from ..live_updates import LiveUpdates
+from ..session import current_username, log_out
+from ..testids import hook
+
+
+def dashboard_page(services: Services, live: LiveUpdates) -> None:
+    @ui.page('/')
+    async def page(client: Client) -> None:
+        me = current_username()
+        if me is None or services.directory.get(me) is None:  # e.g. a session from a database that was reset
+            log_out()
+            ui.navigate.to('/login')
+            return
+        ui.page_title('ringboard')
+
+        def sign_out() -> None:
+            log_out()
+            ui.navigate.to('/login')
+
+        with ui.header().classes('items-center bg-white text-grey-9 shadow-sm px-6'):
+            ui.icon('ring_volume', size='sm').classes('text-primary')
+            ui.label('ringboard').classes('text-xl font-semibold grow')
+            ui.icon('account_circle', size='sm').classes('text-grey-7')
+            hook(ui.label(me), 'me').classes('font-medium')
+            hook(ui.button('Log out', icon='logout', on_click=sign_out), 'logout').props('flat no-caps')
+
+        with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
+            panel = CallPanel(services, live, me, client.id)
+            with ui.row().classes('w-full gap-4 items-start no-wrap max-md:flex-wrap'):
+                with ui.card().classes('flex-1 min-w-72'):
+                    ui.label('People').classes('text-lg font-medium')
+                    directory = UserDirectory(me, [account.username for account in services.directory.all()],
+                                              services.presence.status, on_call=panel.call)
+                with ui.card().classes('flex-1 min-w-72'):
+                    history = CallHistoryList(services.history, me, on_call=panel.call)
+
+        live.presence.subscribe(directory.apply_presence)
+        live.new_account.subscribe(lambda account: directory.add_user(account.username,
+                                                                      services.presence.status(account.username)))
+        live.history_of(me).subscribe(history.refresh)
+        await history.refresh()
+
+        # The tab counts as present from its websocket connect until NiceGUI deletes it (closed, or gone
+        # past the reconnect window), so a reload does not flicker the user offline.
+        await client.connected()
+
+        def tab_gone() -> None:
+            services.presence.tab_gone(me, client.id)
+            services.calls.tab_gone(me, client.id, tabs_left=len(services.presence.tabs(me)))
+
+        services.presence.tab_connected(me, client.id)
+        client.on_delete(tab_gone)

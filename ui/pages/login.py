@@ -1,0 +1,45 @@
+"""/login: username and password; one message for any wrong pair, slowed down after repeated failures."""
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from backend.accounts import AccountError
+from backend.services import Services
+
+from ..components.auth_frame import auth_frame, show_error
+from ..session import current_username, log_in
+from ..testids import hook
+
+
+def login_page(services: Services) -> None:
+    @ui.page('/login')
+    def page() -> None:
+        if current_username() is not None:
+            ui.navigate.to('/')
+            return
+
+        async def submit() -> None:
+            if not username.value or not password.value:
+                show_error(error, 'Please enter your username and password.')
+                return
+            button.disable()
+            try:
+                account = await run.io_bound(services.accounts.login, username.value.strip(), password.value)
+            except AccountError as refusal:
+                show_error(error, str(refusal))
+                password.value = ''
+                return
+            finally:
+                button.enable()
+            log_in(account.username)
+            ui.navigate.to('/')
+
+        with auth_frame('Sign in') as error:
+            username = hook(ui.input('Username').props('autofocus autocomplete=username'), 'login-username')
+            password = hook(ui.input('Password', password=True, password_toggle_button=True)
+                            .props('autocomplete=current-password'), 'login-password')
+            password.on('keydown.enter', submit)
+            button = hook(ui.button('Sign in', on_click=submit), 'login-submit')
+            with ui.row().classes('text-sm gap-1'):
+                ui.label('New here?')
+                ui.link('Create an account', '/register')

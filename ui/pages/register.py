@@ -1,0 +1,52 @@
+"""/register: choose a username and a password; on success the new user lands on the dashboard."""
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from backend.accounts import AccountError, password_problem, username_problem
+from backend.services import Services
+
+from ..components.auth_frame import auth_frame, show_error
+from ..session import current_username, log_in
+from ..testids import hook
+
+
+def register_page(services: Services) -> None:
+    @ui.page('/register')
+    def page() -> None:
+        if current_username() is not None:
+            ui.navigate.to('/')
+            return
+
+        async def submit() -> None:
+            problem = username_problem(username.value) or password_problem(password.value)
+            if problem is None and password.value != confirm.value:
+                problem = 'The two passwords do not match.'
+            if problem:
+                show_error(error, problem)
+                return
+            button.disable()
+            try:
+                account = await run.io_bound(services.accounts.register, username.value, password.value)
+            except AccountError as refusal:
+                show_error(error, str(refusal))
+                return
+            finally:
+                button.enable()
+            services.directory.add(account)
+            log_in(account.username)
+            ui.navigate.to('/')
+
+        with auth_frame('Create an account') as error:
+            username = hook(ui.input('Username', placeholder='3-32 letters, digits, . _ -')
+                            .props('autofocus autocomplete=username'), 'register-username')
+            password = hook(ui.input('Password', placeholder='8 to 72 characters', password=True,
+                                     password_toggle_button=True).props('autocomplete=new-password'),
+                            'register-password')
+            confirm = hook(ui.input('Repeat password', password=True).props('autocomplete=new-password'),
+                           'register-password-confirm')
+            confirm.on('keydown.enter', submit)
+            button = hook(ui.button('Create account', on_click=submit), 'register-submit')
+            with ui.row().classes('text-sm gap-1'):
+                ui.label('Have an account?')
+                ui.link('Sign in', '/login')
