@@ -3,6 +3,7 @@ import os
 import sys
 
 from dotenv import load_dotenv
+from sqlalchemy.exc import SQLAlchemyError
 
 from backend.settings import PROJECT_DIR, SettingsError, load_settings
 
@@ -20,7 +21,12 @@ def main() -> None:
     from backend.services import create_services
     from ui.app_shell import start_app
 
-    services = create_services(settings)
+    try:
+        services = create_services(settings)
+    except (OSError, ImportError, SQLAlchemyError) as error:  # a database or data folder that cannot be opened
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        sys.exit(f'ringboard: cannot start: cannot open the database (DATABASE_URL) or the data folder '
+                 f'(DATA_DIR={settings.data_dir}): {reason}')
     start_app(app, services)
     ui.run(host=settings.host, port=settings.port, title='ringboard', favicon='📞', show=False,
            reload='--reload' in sys.argv, storage_secret=services.storage_secret, show_welcome_message=True)

@@ -43,7 +43,10 @@ def username_problem(username: str) -> str | None:
 
 
 def password_problem(password: str) -> str | None:
-    size = len(password.encode())
+    try:
+        size = len(password.encode())
+    except UnicodeEncodeError:  # a lone surrogate, which a scripted client can send
+        return 'A password cannot contain this character: please choose another password.'
     if size == 0:
         return 'Please choose a password.'
     if size < PASSWORD_MIN_BYTES:
@@ -86,7 +89,7 @@ class Accounts:
             raise AccountError(f'Too many failed attempts for this username. Please try again in {wait} seconds.')
         with self._sessions() as session:
             user = session.scalar(select(User).where(User.username_key == key)) if username else None
-        encoded = password.encode()
+        encoded = password.encode(errors='surrogatepass')  # a lone surrogate is just a wrong password
         stored = user.password_hash.encode() if user else self._dummy_hash
         matches = 0 < len(encoded) <= PASSWORD_MAX_BYTES and bcrypt.checkpw(encoded, stored)
         if user is None or not matches:

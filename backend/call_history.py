@@ -80,8 +80,8 @@ class CallHistory:
             query = (select(func.count()).select_from(CallRecord)
                      .where(CallRecord.callee_id == user.id,
                             CallRecord.end_reason.in_([reason.value for reason in MISSED_REASONS])))
-            if user.history_seen_at is not None:
-                query = query.where(CallRecord.created_at > user.history_seen_at)
+            if user.history_seen_at is not None:  # a call becomes missed when it ends, which may be after it rang
+                query = query.where(CallRecord.ended_at > user.history_seen_at)
             return session.scalar(query) or 0
 
     def mark_seen(self, username: str) -> None:

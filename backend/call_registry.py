@@ -55,6 +55,7 @@ class Rule:
     to_state: CallState
     actor: str  # 'caller', 'callee', 'party' (either of the two) or 'server' (a timer)
     reason: EndReason | None = None
+    by_peer: bool = False  # the call ended on the other party's side, as the actor reports
 
 
 RULES: dict[str, Rule] = {
@@ -72,6 +73,13 @@ RULES: dict[str, Rule] = {
     'tab_lost': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.CONNECTION_LOST),
     'caller_left': Rule(frozenset({RINGING}), ENDED, 'caller', EndReason.CANCELLED),
     'shutdown': Rule(LIVE_STATES, ENDED, 'server', EndReason.ERROR),
+    # Reported by the pages in Agora RTM mode, where the invitation travels through Agora:
+    'refused_busy': Rule(frozenset({RINGING}), ENDED, 'callee', EndReason.BUSY),
+    'peer_offline': Rule(frozenset({RINGING}), ENDED, 'caller', EndReason.OFFLINE),
+    'no_response': Rule(frozenset({RINGING}), ENDED, 'caller', EndReason.NO_ANSWER),
+    'signaling_failed': Rule(frozenset({RINGING}), ENDED, 'party', EndReason.ERROR),
+    # Agora RTC's user-left, reported by the one who stayed: the end is the peer's.
+    'peer_left': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.CONNECTION_LOST, by_peer=True),
 }
 
 
@@ -149,8 +157,11 @@ class CallRegistry:
         return list(self._calls.values())
 
     # ---- actions ----
-    def invite(self, caller: str, callee: str, tab: str | None = None) -> Call:
-        """Start a call; it may end at once (offline, busy). Raises `CallRefused` when it cannot start at all."""
+    def invite(self, caller: str, callee: str, tab: str | None = None, *, callee_online: bool | None = None) -> Call:
+        """Start a call; it may end at once (offline, busy). Raises `CallRefused` when it cannot start at all.
+
+        `callee_online` overrides this server's presence (Agora RTM mode asks Agora before inviting).
+        """
         found = self._resolve_user(callee)
         if found is None:
             raise CallRefused(f'There is no user called {callee}.')
@@ -165,7 +176,7 @@ class CallRegistry:
         now = self._clock.time()
         call = Call(id=str(uuid.uuid4()), caller=caller, callee=callee, channel=secrets.token_hex(16),
                     state=RINGING, created_at=now, ring_deadline=now + self.ring_timeout, caller_tab=tab)
-        if not self._is_online(callee):
+        if not (self._is_online(callee) if callee_online is None else callee_online):
             return self._end_at_once(call, EndReason.OFFLINE)
         if self.is_busy(callee):
             return self._end_at_once(call, EndReason.BUSY)
@@ -189,13 +200,13 @@ class CallRegistry:
 
     def media_connected(self, call_id: str, user: str) -> Call:
         call = self._calls.get(call_id)
-        if call is not None and call.state is ACTIVE and not call.reconnecting:
+        if call is not None and call.state is ACTIVE and not call.reconnecting and self._may_act('party', call, user):
             return call  # the second party's report, or a repeat: nothing changes
         return self._apply('media_connected', call_id, user, reconnecting=False)
 
     def media_lost(self, call_id: str, user: str) -> Call:
         call = self._calls.get(call_id)
-        if call is not None and call.reconnecting:
+        if call is not None and call.reconnecting and self._may_act('party', call, user):
             return call  # already waiting out the grace period; do not restart it
         return self._apply('media_lost', call_id, user, reconnecting=True)
 
@@ -204,6 +215,21 @@ class CallRegistry:
 
     def connect_failed(self, call_id: str, user: str, detail: str = '') -> Call:
         return self._apply('connect_failed', call_id, user, detail=detail)
+
+    def refused_busy(self, call_id: str, user: str) -> Call:
+        return self._apply('refused_busy', call_id, user)
+
+    def peer_offline(self, call_id: str, user: str) -> Call:
+        return self._apply('peer_offline', call_id, user)
+
+    def no_response(self, call_id: str, user: str) -> Call:
+        return self._apply('no_response', call_id, user)
+
+    def signaling_failed(self, call_id: str, user: str, detail: str = '') -> Call:
+        return self._apply('signaling_failed', call_id, user, detail=detail)
+
+    def peer_left(self, call_id: str, user: str, detail: str = '') -> Call:
+        return self._apply('peer_left', call_id, user, detail=detail)
 
     def tab_gone(self, user: str, tab: str, tabs_left: int) -> Call | None:
         """A tab of `user` is gone for good (closed, reloaded or lost): end what depended on it."""
@@ -235,7 +261,8 @@ class CallRegistry:
         if rule.to_state is CONNECTING:
             changes['answered_at'] = now
         if rule.to_state is ENDED:
-            changes.update(ended_at=now, end_reason=rule.reason, ended_by=user, reconnecting=False)
+            ended_by = call.peer_of(user) if rule.by_peer and user else user
+            changes.update(ended_at=now, end_reason=rule.reason, ended_by=ended_by, reconnecting=False)
         new = replace(call, state=rule.to_state, seq=call.seq + 1, **changes)
         self._cancel_timer(call_id)
         if new.state is ENDED:

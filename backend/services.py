@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import sessionmaker
 
 from .accounts import Accounts
+from .agora_credentials import AgoraCredentials
 from .call_history import CallHistory
 from .call_registry import CallRegistry
 from .database import create_database
@@ -25,6 +26,7 @@ class Services:
     calls: CallRegistry
     history: CallHistory
     storage_secret: str
+    agora: AgoraCredentials | None  # None in embedded mode
 
 
 def create_services(settings: Settings) -> Services:
@@ -37,6 +39,9 @@ def create_services(settings: Settings) -> Services:
                          is_online=lambda user: bool(presence.tabs(user)),
                          ring_timeout=settings.ring_timeout)
     calls.changed.connect(lambda call: (presence.touch(call.caller), presence.touch(call.callee)))
+    agora = AgoraCredentials(settings.agora_app_id, settings.agora_app_certificate, settings.token_ttl, calls) \
+        if settings.agora_enabled else None
     return Services(settings=settings, sessions=sessions, accounts=accounts, directory=directory,
                     presence=presence, calls=calls, history=CallHistory(sessions),
-                    storage_secret=load_or_create_storage_secret(settings.storage_secret, settings.data_dir))
+                    storage_secret=load_or_create_storage_secret(settings.storage_secret, settings.data_dir),
+                    agora=agora)

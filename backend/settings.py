@@ -9,9 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 _HEX32 = re.compile(r'[0-9a-fA-F]{32}')
+# jsDelivr serves every npm package version at /npm/<package>@<version>/<file>.
+DEFAULT_AGORA_SDK_URL = 'https://cdn.jsdelivr.net/npm'
 
 
 class SettingsError(ValueError):
@@ -33,6 +38,7 @@ class Settings:
     agora_app_certificate: str = ''
     signaling: str = 'server'
     token_ttl: int = 3600
+    agora_sdk_url: str = DEFAULT_AGORA_SDK_URL
 
     @property
     def agora_enabled(self) -> bool:
@@ -53,7 +59,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     def get(name: str) -> str:
         return env.get(name, '').strip()
 
-    data_dir = Path(get('DATA_DIR') or PROJECT_DIR / 'data').expanduser().resolve()
+    data_dir = (PROJECT_DIR / Path(get('DATA_DIR') or 'data').expanduser()).resolve()  # relative to the project
     app_id, certificate = get('AGORA_APP_ID'), get('AGORA_APP_CERTIFICATE')
     if app_id and not _HEX32.fullmatch(app_id):
         raise SettingsError('AGORA_APP_ID must be the 32 hexadecimal characters of an Agora project app id')
@@ -70,7 +76,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         host=_host(get('HOST') or '127.0.0.1'),
         port=_number(get, 'PORT', 8080, 1, 65535, int),
         data_dir=data_dir,
-        database_url=get('DATABASE_URL') or f'sqlite:///{data_dir / "ringboard.db"}',
+        database_url=_database_url(get('DATABASE_URL')) or f'sqlite:///{data_dir / "ringboard.db"}',
         storage_secret=get('STORAGE_SECRET'),
         ring_timeout=_number(get, 'RING_TIMEOUT', 45.0, 1, 600, float),
         ice_servers=_ice_servers(get('ICE_SERVERS')),
@@ -78,6 +84,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         agora_app_certificate=certificate,
         signaling=signaling,
         token_ttl=_number(get, 'TOKEN_TTL', 3600, 60, 86400, int),
+        agora_sdk_url=_sdk_url(get('AGORA_SDK_URL')),
     )
 
 
@@ -93,6 +100,16 @@ def _number(get, name: str, default, low, high, kind):
         what = 'a whole number' if kind is int else 'a number'
         raise SettingsError(f'{name} must be {what} from {low} to {high}, not {raw!r}')
     return value
+
+
+def _database_url(raw: str) -> str:
+    if raw:
+        try:
+            make_url(raw)
+        except (ArgumentError, ValueError):  # the value is not echoed: a database URL may hold a password
+            raise SettingsError('DATABASE_URL must be an SQLAlchemy database URL like sqlite:////path/ringboard.db'
+                                ) from None
+    return raw
 
 
 def _host(raw: str) -> str:
@@ -119,6 +136,19 @@ def _ice_servers(raw: str) -> tuple[dict, ...]:
     for server in servers:
         urls = server.get('urls') if isinstance(server, dict) else None
         urls = [urls] if isinstance(urls, str) else urls
-        if not urls or not all(isinstance(u, str) and re.match(r'(stun|turns?):', u) for u in urls):
+        if not urls or not isinstance(urls, list) or \
+                not all(isinstance(u, str) and re.match(r'(stun|turns?):', u) for u in urls):
             raise SettingsError(f'{problem}; every entry needs "urls" starting with stun:, turn: or turns:')
     return tuple(servers)
+
+
+def _sdk_url(raw: str) -> str:
+    """Where browsers load the Agora SDKs: an http(s) base URL, or a local folder that this server serves."""
+    if not raw:
+        return DEFAULT_AGORA_SDK_URL
+    if re.match(r'https?://', raw):
+        return raw.rstrip('/')
+    folder = (PROJECT_DIR / Path(raw).expanduser()).resolve()
+    if not folder.is_dir():
+        raise SettingsError(f'AGORA_SDK_URL must be an http(s) URL or an existing folder, not {raw!r}')
+    return str(folder)

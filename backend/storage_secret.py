@@ -11,7 +11,10 @@ def load_or_create_storage_secret(configured: str, data_dir: Path) -> str:
         return configured
     path = data_dir / 'storage_secret'
     if path.exists():
-        return path.read_text().strip()
+        stored = path.read_text().strip()
+        if stored:
+            return stored
+        path.unlink()  # left empty by a crash between creating and writing it: never sign sessions with ''
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(32)
     # Created owner-only in one step, so the secret is never readable by others even for a moment.

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,11 +14,10 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / 'test-artifacts'
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data folder and database; a developer's .env or data never leaks in."""
     data_dir = tmp_path / 'data'
-    for name in ('DATABASE_URL', 'STORAGE_SECRET', 'ICE_SERVERS', 'AGORA_APP_ID', 'AGORA_APP_CERTIFICATE',
-                 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT'):
+    for name in ('DATABASE_URL', 'STORAGE_SECRET', 'RING_TIMEOUT', 'ICE_SERVERS', 'AGORA_APP_ID',
+                 'AGORA_APP_CERTIFICATE', 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT'):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv('DATA_DIR', str(data_dir))
-    monkeypatch.setenv('RING_TIMEOUT', os.environ.get('TEST_RING_TIMEOUT', '45'))
     return data_dir
 
 

@@ -10,5 +10,6 @@ if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
 fi
+python -m tests.agora_sdk_cache >/dev/null  # the real Agora SDKs from npm, cached in .cache/ (not committed)
 python -m ruff check .
 python -m pytest "$@"

@@ -87,5 +87,30 @@ def test_video_call_end_to_end(start_app, chromium, artifacts):
         expect(by_testid(page, 'call-notice')).to_contain_text('Call ended')
         expect(by_testid(page, 'history-item')).to_have_count(1)
         expect(by_testid(page, 'history-item')).to_contain_text('Completed')
+    alice.screenshot(path=artifacts / 'dashboard.png')
     alice_context.close()
     bob_context.close()
+
+
+def test_denied_camera_ends_the_call_as_media_failed(start_app, chromium, artifacts):
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+    app = start_app()
+    alice_context = chromium.new_context()
+    alice = alice_context.new_page()
+    register(alice, app.url, 'alice')
+    # Without the fake permission prompt, a context that was granted nothing is refused the camera.
+    strict = chromium.browser_type.launch(executable_path=CHROMIUM,
+                                          args=[arg for arg in CHROMIUM_ARGS if arg != '--use-fake-ui-for-media-stream'])
+    bob = strict.new_context().new_page()
+    register(bob, app.url, 'bob')
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
+    by_testid(alice, 'call-bob').click()
+    by_testid(bob, 'accept-call').click()
+    expect(by_testid(bob, 'call-notice')).to_contain_text('Your camera or microphone is not available')
+    expect(by_testid(bob, 'call-notice')).to_contain_text('denied')
+    expect(by_testid(alice, 'call-notice')).to_contain_text("bob's camera or microphone is not available")
+    for page in (alice, bob):
+        expect(by_testid(page, 'call-view')).to_have_count(0)
+        expect(by_testid(page, 'history-item')).to_contain_text('Camera or microphone failed')
+    strict.close()
+    alice_context.close()

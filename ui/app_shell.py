@@ -6,6 +6,7 @@ from nicegui import App
 from backend.database import dispose
 from backend.services import Services
 
+from .agora_sdk import serve_local_sdks
 from .live_updates import LiveUpdates
 from .pages import register_pages
 from .session import LoginRequired
@@ -13,6 +14,7 @@ from .session import LoginRequired
 
 def start_app(app: App, services: Services) -> None:
     app.add_middleware(LoginRequired)
+    serve_local_sdks(app, services.settings)
     live = LiveUpdates(services)
     register_pages(services, live)
 

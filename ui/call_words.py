@@ -46,6 +46,8 @@ def end_notice(call: Call, me: str) -> str:
         if by_me:
             return 'Your connection was lost. The call ended.'
         return f'Lost the connection to {peer}. The call ended.'
+    if call.detail:
+        return f'The call failed{detail}.'
     return 'The call ended unexpectedly (the server stopped).'
 
 

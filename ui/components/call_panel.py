@@ -1,24 +1,31 @@
 """Everything about calls on one tab, drawn from the registry's latest snapshot of this user's call.
 
 The registry decides; this panel only shows the snapshot it was sent (dropping stale ones by sequence
-number) and turns clicks and browser reports into registry actions.
+number) and turns clicks and browser reports into registry actions. In Agora RTM mode the invitation
+also travels through Agora: the callee's banner waits for Agora to deliver it, and what Agora reports
+(refusals, failures) is fed back into the registry.
 """
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from nicegui import ui
 
-from backend.call_registry import ACTIVE, CONNECTING, RINGING, Call, CallRefused
+from backend.call_registry import ACTIVE, CONNECTING, ENDED, RINGING, Call, CallRefused
 from backend.services import Services
 
+from ..agora_sdk import RTC_SDK, sdk_base
 from ..call_words import ANSWERED_ELSEWHERE, end_notice
 from ..live_updates import LiveUpdates
 from ..testids import hook
+from .agora_rtc_call import AgoraRtcCall
+from .agora_signaling import AgoraSignaling
 from .call_sounds import CallSounds
-from .call_view import CallView
+from .call_view import CallMedia, CallView
 from .ringing_cards import elsewhere_card, incoming_banner, outgoing_panel
+from .webrtc_call import WebRtcCall
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +40,15 @@ def view_kind(call: Call | None, me: str, tab: str) -> str:
 
 
 class CallPanel:
-    def __init__(self, services: Services, live: LiveUpdates, me: str, tab: str) -> None:
+    def __init__(self, services: Services, live: LiveUpdates, me: str, tab: str,
+                 signaling: AgoraSignaling | None = None) -> None:
+        self._services = services
         self._calls = services.calls
         self._live = live
-        self._ice_servers = list(services.settings.ice_servers)
         self.me = me
         self.tab = tab
+        self._signaling = signaling
+        self._delivered: set[str] = set()  # RTM mode: calls whose invitation Agora delivered to this tab
         self._call: Call | None = None
         self._kind = 'idle'
         self._countdown: ui.label | None = None
@@ -54,27 +64,44 @@ class CallPanel:
         self._timer = ui.timer(1.0, self._tick, active=False)
         live.calls_of(me).subscribe(self._show)
         live.signals_of(me).subscribe(self._receive_signal)
+        if signaling is not None:
+            signaling.on_invitation = self._invitation_delivered
+            signaling.on_invitation_event = self._invitation_event
         current = services.calls.live_call_of(me)
         if current is not None:  # opened or reloaded mid-call: ring with the time that is left
             self._show(current)
 
     # ---- actions from this tab ----
-    def call(self, user: str) -> None:
-        self._act(lambda: self._calls.invite(self.me, user, self.tab))
-
-    def _act(self, action) -> None:
+    async def call(self, user: str) -> None:
+        if self._signaling is not None and not self._signaling.connected:
+            self._say('Calls cannot ring while Agora signaling is disconnected: see the message above.')
+            return
+        online = await self._signaling.is_online(user) if self._signaling else None
         try:
-            action()
+            call = self._calls.invite(self.me, user, self.tab, callee_online=online)
         except CallRefused as refusal:
             self._say(str(refusal))
+            return
+        if self._signaling is not None and call.state is RINGING:
+            self._signaling.invite(call.callee, call.id, call.channel)
 
-    def _on_call_id(self, method, *args) -> None:
+    def _act(self, method: Callable, *args) -> None:
         """Apply a registry action to the call on screen; a call that already moved on needs no message."""
         if self._call is not None:
             try:
                 method(self._call.id, self.me, *args)
             except CallRefused as refusal:
                 log.info('%s: %s', self.me, refusal)
+
+    def _accept(self) -> None:
+        self._act(lambda call_id, me: self._calls.accept(call_id, me, self.tab))
+        if self._signaling is not None and self._call is not None:
+            self._signaling.accept(self._call.id)
+
+    def _decline(self) -> None:
+        self._act(self._calls.decline)
+        if self._signaling is not None and self._call is not None:
+            self._signaling.refuse(self._call.id, 'declined')
 
     # ---- showing snapshots ----
     def _show(self, call: Call) -> None:
@@ -86,11 +113,15 @@ class CallPanel:
                 self._say(end_notice(call, self.me))
             return
         self._call = call
+        if call.state is ENDED and self._signaling is not None:
+            self._end_invitation(call, was_ringing=current is not None and current.state is RINGING)
         kind = view_kind(call, self.me, self.tab)
+        if kind == 'incoming' and self._signaling is not None and call.id not in self._delivered:
+            kind = 'idle'  # Agora has not delivered the invitation to this tab (yet)
         if kind != self._kind:
             self._rebuild(kind)
         elif self._view is not None:
-            self._view.update(call)
+            self._view.show(call)
         if not call.live:
             self._say(end_notice(call, self.me))
         elif kind == 'elsewhere' and self.me == call.callee:
@@ -106,31 +137,24 @@ class CallPanel:
         call = self._call
         with self._area:
             if kind == 'incoming':
-                self._countdown = incoming_banner(call.caller, on_accept=self._accept,
-                                                  on_decline=lambda: self._on_call_id(self._calls.decline))
+                self._countdown = incoming_banner(call.caller, on_accept=self._accept, on_decline=self._decline)
                 self._sounds.alert(f'📞 {call.caller} is calling', 'Open ringboard to answer')
             elif kind == 'outgoing':
-                self._countdown = outgoing_panel(call.callee, on_cancel=lambda: self._on_call_id(self._calls.cancel))
+                self._countdown = outgoing_panel(call.callee, on_cancel=lambda: self._act(self._calls.cancel))
             elif kind == 'in_call':
-                self._view = CallView(call, self.me, ice_servers=self._ice_servers,
-                                      on_hang_up=lambda: self._on_call_id(self._calls.hang_up),
-                                      on_signal=self._send_signal,
-                                      on_connected=self._media_connected,
-                                      on_lost=lambda: self._on_call_id(self._calls.media_lost),
-                                      on_failed=lambda reason: self._on_call_id(self._calls.media_failed, reason),
-                                      on_media_state=lambda state: self._send_signal({'media': state}))
+                media_class = WebRtcCall if self._services.settings.mode == 'embedded' else AgoraRtcCall
+                self._view = CallView(call, self.me, video_tag=media_class.VIDEO_TAG, make_media=self._make_media,
+                                      on_hang_up=lambda: self._act(self._calls.hang_up),
+                                      on_media_state=self._send_media_state)
             elif kind == 'elsewhere':
                 elsewhere_card(f'In a call with {call.peer_of(self.me)} in another tab',
-                               on_hang_up=lambda: self._on_call_id(self._calls.hang_up))
+                               on_hang_up=lambda: self._act(self._calls.hang_up))
         if kind != 'incoming':
             self._sounds.stop_alert()
         ringing_here = kind == 'incoming' or (kind == 'outgoing' and call.caller_tab == self.tab)
         self._sounds.play('ringtone' if kind == 'incoming' else 'ringback' if ringing_here else 'none')
         self._sounds.guard(ringing_here or kind == 'in_call')
         self._timer.active = kind in {'incoming', 'outgoing', 'in_call'}
-
-    def _accept(self) -> None:
-        self._on_call_id(lambda call_id, me: self._calls.accept(call_id, me, self.tab))
 
     def _tick(self) -> None:
         call = self._call
@@ -147,10 +171,30 @@ class CallPanel:
         self._notice.set_visibility(bool(text))
 
     # ---- media ----
+    def _make_media(self, local: ui.element, remote: ui.element) -> CallMedia:
+        common = {'local_video': local, 'remote_video': remote, 'on_connected': self._media_connected,
+                  'on_lost': lambda: self._act(self._calls.media_lost),
+                  'on_failed': lambda reason: self._act(self._calls.media_failed, reason)}
+        settings = self._services.settings
+        if settings.mode == 'embedded':
+            return WebRtcCall(ice_servers=list(settings.ice_servers), polite=self.me == self._call.callee,
+                              on_signal=self._send_signal, **common)
+        return AgoraRtcCall(sdk_url=f'{sdk_base(settings)}/{RTC_SDK}',
+                            grant=lambda call_id=self._call.id: self._services.agora.rtc(call_id, self.me),
+                            on_connect_failed=lambda reason: self._act(self._calls.connect_failed, reason),
+                            on_peer_left=lambda reason: self._act(self._calls.peer_left, reason),
+                            on_peer_media=lambda kind, on: self._view and self._view.show_peer_media(kind, on),
+                            on_quality=lambda up, down: self._view and self._view.show_quality(max(up, down)),
+                            **common)
+
     def _media_connected(self) -> None:
-        self._on_call_id(self._calls.media_connected)
+        self._act(self._calls.media_connected)
         if self._view is not None:  # the peer's view may be newer than our last toggle
-            self._send_signal({'media': dict(self._view.sending)})
+            self._send_media_state(dict(self._view.sending))
+
+    def _send_media_state(self, state: dict) -> None:
+        if self._services.settings.mode == 'embedded':  # Agora RTC tells the peer itself (user-unpublished)
+            self._send_signal({'media': state})
 
     def _send_signal(self, signal: dict) -> None:
         if self._call is not None and self._kind == 'in_call':
@@ -163,6 +207,51 @@ class CallPanel:
                 log.warning('%s dropped a signal from %s for call %s: not on this tab', self.me, sender, call_id)
             return
         if 'media' in signal:
-            self._view.show_peer_media(signal['media'])
+            for kind, on in signal['media'].items():
+                self._view.show_peer_media(kind, bool(on))
         else:
             self._view.media.deliver(signal)
+
+    # ---- Agora RTM invitations ----
+    def _invitation_delivered(self, call_id: str, caller: str, channel: str) -> None:
+        call = self._calls.get(call_id)
+        if call is None or call.callee != self.me or call.caller != caller or call.channel != channel:
+            log.warning('%s refused an invitation from %s for call %s: no such call', self.me, caller, call_id)
+            self._signaling.refuse(call_id, 'unknown call')
+            return
+        mine = self._calls.live_call_of(self.me)
+        if mine is not None and mine.id != call_id:
+            self._signaling.refuse(call_id, 'busy')
+            self._act_on(call_id, self._calls.refused_busy)
+            return
+        self._delivered.add(call_id)
+        if self._call is not None and self._call.id == call_id:
+            self._call = None  # show the same snapshot again, now that the invitation is here
+        self._show(call)
+
+    def _invitation_event(self, call_id: str, side: str, event: str, detail: str) -> None:
+        if event != 'Failure':
+            return  # accepted, refused and cancelled are reported to the registry by the page that acted
+        if side == 'local':
+            action = {'PEER_OFFLINE': self._calls.peer_offline, 'PEER_NO_RESPONSE': self._calls.no_response,
+                      'INVITATION_EXPIRE': self._calls.no_response}.get(detail)
+            if action is None:
+                self._act_on(call_id, self._calls.signaling_failed, f'Agora signaling failed ({detail})')
+            else:
+                self._act_on(call_id, action)
+        elif detail == 'ACCEPT_FAILURE':
+            self._act_on(call_id, self._calls.connect_failed, 'Agora signaling could not confirm the answer')
+
+    def _act_on(self, call_id: str, method: Callable, *args) -> None:
+        try:
+            method(call_id, self.me, *args)
+        except CallRefused as refusal:
+            log.info('%s: %s', self.me, refusal)
+
+    def _end_invitation(self, call: Call, was_ringing: bool) -> None:
+        """A call ended: withdraw its Agora invitation if it is still out there."""
+        if was_ringing and call.caller == self.me and call.caller_tab == self.tab:
+            self._signaling.cancel(call.id)
+        else:
+            self._signaling.forget(call.id)
+        self._delivered.discard(call.id)

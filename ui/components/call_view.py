@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from nicegui import ui
 
@@ -10,13 +11,19 @@ from backend.call_registry import CONNECTING, Call
 
 from ..call_words import clock
 from ..testids import hook
-from .webrtc_call import WebRtcCall
+
+
+class CallMedia(Protocol):
+    """What the view needs of the browser-side media component (WebRTC or Agora RTC)."""
+    def set_enabled(self, kind: str, enabled: bool) -> None: ...
+    async def devices(self) -> list[dict]: ...
+    def use_device(self, kind: str, device_id: str) -> None: ...
 
 
 class CallView(ui.card):
-    def __init__(self, call: Call, me: str, *, ice_servers: list[dict], on_hang_up: Callable[[], None],
-                 on_signal: Callable[[dict], None], on_connected: Callable[[], None], on_lost: Callable[[], None],
-                 on_failed: Callable[[str], None], on_media_state: Callable[[dict], None]) -> None:
+    def __init__(self, call: Call, me: str, *, video_tag: str,
+                 make_media: Callable[[ui.element, ui.element], CallMedia],
+                 on_hang_up: Callable[[], None], on_media_state: Callable[[dict], None]) -> None:
         super().__init__()
         hook(self, 'call-view').classes('w-full p-0 overflow-hidden bg-grey-10 text-white')
         self._call = call
@@ -25,19 +32,21 @@ class CallView(ui.card):
         peer = call.peer_of(me)
         with self:
             with ui.element('div').classes('relative w-full bg-black').style('aspect-ratio: 16 / 9; max-height: 70vh'):
-                remote = hook(ui.element('video'), 'remote-video').props('autoplay playsinline') \
+                remote = hook(ui.element(video_tag), 'remote-video').props('autoplay playsinline') \
                     .classes('w-full h-full').style('object-fit: contain')
-                local = hook(ui.element('video'), 'local-video').props('autoplay playsinline muted') \
+                local = hook(ui.element(video_tag), 'local-video').props('autoplay playsinline muted') \
                     .classes('absolute bottom-3 right-3 w-1/4 rounded shadow-lg border border-grey-8') \
                     .style('transform: scaleX(-1); background: #222')
                 with ui.row().classes('absolute top-2 left-3 items-center gap-2'):
                     ui.label(peer).classes('text-lg font-medium').style('text-shadow: 0 1px 3px #000')
                     self._status = ui.label().classes('text-sm text-grey-4')
+                    with ui.icon('signal_cellular_alt') as self._quality:
+                        self._quality_tip = ui.tooltip()
                     self._peer_muted = ui.icon('mic_off', color='negative').tooltip(f'{peer} muted their microphone')
                     self._peer_hidden = ui.icon('videocam_off', color='negative') \
                         .tooltip(f'{peer} turned their camera off')
-                self._peer_muted.set_visibility(False)
-                self._peer_hidden.set_visibility(False)
+                for icon in (self._peer_muted, self._peer_hidden, self._quality):
+                    icon.set_visibility(False)
             with ui.row().classes('w-full items-center justify-center gap-3 p-3'):
                 self._duration = hook(ui.label('00:00'), 'call-duration').classes('font-mono text-grey-4 mr-4')
                 self._audio_button = hook(ui.button(icon='mic', on_click=lambda: self._toggle('audio')),
@@ -50,12 +59,10 @@ class CallView(ui.card):
                     self._devices_menu = ui.menu().on('before-show', self._load_devices)
                 hook(ui.button(icon='call_end', on_click=on_hang_up), 'hang-up') \
                     .props('round color=negative').tooltip('Hang up')
-            self.media = WebRtcCall(ice_servers=ice_servers, polite=me == call.callee, local_video=local,
-                                    remote_video=remote, on_signal=on_signal, on_connected=on_connected,
-                                    on_lost=on_lost, on_failed=on_failed)
-        self.update(call)
+            self.media = make_media(local, remote)
+        self.show(call)
 
-    def update(self, call: Call) -> None:
+    def show(self, call: Call) -> None:
         self._call = call
         status = 'Connecting…' if call.state is CONNECTING else 'Reconnecting…' if call.reconnecting else ''
         self._status.set_text(status)
@@ -65,9 +72,14 @@ class CallView(ui.card):
         if self._call.answered_at is not None:
             self._duration.set_text(clock(time.time() - self._call.answered_at))
 
-    def show_peer_media(self, state: dict) -> None:
-        self._peer_muted.set_visibility(not state.get('audio', True))
-        self._peer_hidden.set_visibility(not state.get('video', True))
+    def show_peer_media(self, kind: str, on: bool) -> None:
+        (self._peer_muted if kind == 'audio' else self._peer_hidden).set_visibility(not on)
+
+    def show_quality(self, level: int) -> None:
+        """Agora's network quality: 1 (best) to 6 (down); 0 is unknown."""
+        self._quality.set_visibility(level > 0)
+        self._quality.props(f'color={"positive" if level <= 2 else "warning" if level <= 4 else "negative"}')
+        self._quality_tip.set_text(f'Network quality {level} of 6 (1 is best)')
 
     def _toggle(self, kind: str) -> None:
         self.sending[kind] = not self.sending[kind]

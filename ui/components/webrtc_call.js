@@ -121,17 +121,6 @@ export default {
       if (old) { this.stream.removeTrack(old); old.stop(); }
       this.stream.addTrack(track);
     },
-    async stats() {
-      // Decoded video frames and received audio packets, for the end-to-end tests.
-      const result = { framesDecoded: 0, audioPacketsReceived: 0 };
-      if (!this.pc) return result;
-      (await this.pc.getStats()).forEach((report) => {
-        if (report.type !== "inbound-rtp") return;
-        if (report.kind === "video") result.framesDecoded += report.framesDecoded || 0;
-        if (report.kind === "audio") result.audioPacketsReceived += report.packetsReceived || 0;
-      });
-      return result;
-    },
     releaseMedia() {
       if (this.stream) for (const track of this.stream.getTracks()) track.stop();
       this.stream = null;

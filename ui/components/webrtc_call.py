@@ -8,6 +8,7 @@ from nicegui import ui
 
 class WebRtcCall(ui.element, component='webrtc_call.js'):
     """Reports `ready`, `signal`, `connected`, `lost`, `failed` and `state`; Python decides what they mean."""
+    VIDEO_TAG = 'video'
 
     def __init__(self, *, ice_servers: list[dict], polite: bool, local_video: ui.element, remote_video: ui.element,
                  on_signal: Callable[[dict], None], on_connected: Callable[[], None], on_lost: Callable[[], None],
@@ -46,6 +47,3 @@ class WebRtcCall(ui.element, component='webrtc_call.js'):
 
     def use_device(self, kind: str, device_id: str) -> None:
         self.run_method('useDevice', kind, device_id)
-
-    async def stats(self) -> dict:
-        return await self.run_method('stats', timeout=5)

@@ -5,6 +5,8 @@ from nicegui import Client, ui
 
 from backend.services import Services
 
+from ..agora_sdk import RTM_SDK, sdk_base
+from ..components.agora_signaling import AgoraSignaling
 from ..components.call_history_list import CallHistoryList
 from ..components.call_panel import CallPanel
 from ..components.user_directory import UserDirectory
@@ -34,19 +36,30 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             hook(ui.label(me), 'me').classes('font-medium')
             hook(ui.button('Log out', icon='logout', on_click=sign_out), 'logout').props('flat no-caps')
 
+        people = [account.username for account in services.directory.all() if account.username != me]
         with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
-            panel = CallPanel(services, live, me, client.id)
+            signaling = None
+            if services.settings.mode == 'agora':  # presence and invitations through Agora RTM
+                signaling = AgoraSignaling(services.agora, f'{sdk_base(services.settings)}/{RTM_SDK}', me,
+                                           peers=lambda: people,
+                                           on_online=lambda changes: directory.apply_presence(
+                                               {user: status(user) for user in changes}))
+
+            def status(user: str) -> str:
+                if signaling is None:
+                    return services.presence.status(user)
+                return signaling.status(user, services.calls.is_busy(user))
+
+            panel = CallPanel(services, live, me, client.id, signaling)
             with ui.row().classes('w-full gap-4 items-start no-wrap max-md:flex-wrap'):
                 with ui.card().classes('flex-1 min-w-72'):
                     ui.label('People').classes('text-lg font-medium')
-                    directory = UserDirectory(me, [account.username for account in services.directory.all()],
-                                              services.presence.status, on_call=panel.call)
+                    directory = UserDirectory(me, people, status, on_call=panel.call)
                 with ui.card().classes('flex-1 min-w-72'):
                     history = CallHistoryList(services.history, me, on_call=panel.call)
 
-        live.presence.subscribe(directory.apply_presence)
-        live.new_account.subscribe(lambda account: directory.add_user(account.username,
-                                                                      services.presence.status(account.username)))
+        live.presence.subscribe(lambda diff: directory.apply_presence({user: status(user) for user in diff}))
+        live.new_account.subscribe(lambda account: directory.add_user(account.username, status(account.username)))
         live.history_of(me).subscribe(history.refresh)
         await history.refresh()
 

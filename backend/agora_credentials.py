@@ -1,0 +1,49 @@
+"""Agora tokens minted on this server, only for whom the rules allow.
+
+RTC tokens: only for one of the two parties of a call that was accepted and is still live, for that call's
+channel, with the configured lifetime (renewal follows the same rule, so it stops when the call ends).
+RTM tokens: only for the logged-in user's own id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tokens import build_rtc_token, build_rtm_token
+
+from .call_registry import ACTIVE, CONNECTING, CallRegistry
+
+
+class CredentialRefused(PermissionError):
+    pass
+
+
+@dataclass(frozen=True)
+class RtcGrant:
+    app_id: str
+    channel: str
+    uid: str
+    token: str
+
+
+class AgoraCredentials:
+    def __init__(self, app_id: str, app_certificate: str, ttl: int, calls: CallRegistry) -> None:
+        self.app_id = app_id
+        self._certificate = app_certificate
+        self.ttl = ttl
+        self._calls = calls
+
+    def rtc(self, call_id: str, user: str) -> RtcGrant:
+        """A token to join (and publish in) the channel of `call_id` as `user`."""
+        call = self._calls.get(call_id)
+        if call is None or call.state not in (CONNECTING, ACTIVE):
+            raise CredentialRefused('RTC tokens are only for calls that were accepted and are still live.')
+        if user not in (call.caller, call.callee):
+            raise CredentialRefused('RTC tokens are only for the two people in the call.')
+        token = build_rtc_token(self.app_id, self._certificate, call.channel, user, role='publisher', expire=self.ttl)
+        return RtcGrant(self.app_id, call.channel, user, token)
+
+    def rtm(self, requester: str, user_id: str) -> str:
+        """A token to log in to Agora signaling as `user_id`; only ever for yourself."""
+        if requester != user_id:
+            raise CredentialRefused('RTM tokens are only for your own user id.')
+        return build_rtm_token(self.app_id, self._certificate, user_id, expire=self.ttl)

@@ -1,0 +1,128 @@
+"""Server processes for the benchmarks: the app as the README starts it, the floors, and /proc readings.
+
+The app runs through the tests' `AppServer` (`python main.py` with PORT, HOST, DATA_DIR and without the
+PYTEST*/NICEGUI_* variables), so the benchmarks measure exactly what a user starts.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
+
+from tests.app_server import AppServer
+
+from .report import PROJECT_DIR
+
+PASSWORD = 'correct horse battery'
+_CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
+
+
+def database_url(data_dir: Path) -> str:
+    return f'sqlite:///{data_dir / "ringboard.db"}'
+
+
+def precreate_users(data_dir: Path, usernames: Iterable[str], password: str = PASSWORD, rounds: int = 4) -> int:
+    """Write accounts straight into the database before the server starts (it reads them at start-up).
+
+    bcrypt at the app's 12 rounds costs about 0.25 s per user; 4 rounds keep 1000 users to seconds.
+    Logging in still goes through the real /login page, which checks against whatever rounds a hash has.
+    """
+    from backend.accounts import Accounts
+    from backend.database import create_database, dispose
+
+    sessions = create_database(database_url(data_dir))
+    accounts = Accounts(sessions, bcrypt_rounds=rounds)
+    count = 0
+    for username in usernames:
+        accounts.register(username, password)
+        count += 1
+    dispose(sessions)
+    return count
+
+
+def new_data_dir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f'ringboard-{prefix}-'))
+
+
+def start_app(data_dir: Path, **settings: str) -> AppServer:
+    """`python main.py` on a free port with its own data folder (DATABASE_URL pinned there, so a `.env` cannot
+    point the benchmark at a developer's database)."""
+    settings.setdefault('DATABASE_URL', database_url(data_dir))
+    return AppServer(data_dir, **settings)
+
+
+def stop(server: AppServer | ScriptServer | None, data_dir: Path | None = None, keep: bool = False) -> None:
+    """Stop a server and remove its data folder (kept with `keep`, e.g. to read the log after a failure)."""
+    if server is not None:
+        server.stop()
+    if data_dir is not None and not keep:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class ScriptServer:
+    """A floor server (`python -m bench.relay_floor`, `python bench/bare_page.py`) started like the app."""
+
+    def __init__(self, args: list[str], data_dir: Path, ready_path: str = '/', env: dict[str, str] | None = None,
+                 timeout: float = 30) -> None:
+        self.port = free_port()
+        self.url = f'http://127.0.0.1:{self.port}'
+        self.data_dir = data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = data_dir / 'server.log'
+        clean = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST', 'NICEGUI_'))}
+        clean.update(PORT=str(self.port), HOST='127.0.0.1', PYTHONPATH=str(PROJECT_DIR), **(env or {}))
+        self._log = open(self.log_path, 'w')
+        self.process = subprocess.Popen([sys.executable, *args], cwd=data_dir, env=clean,
+                                        stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f'{args} exited with {self.process.returncode}:\n{self.log()}')
+            try:
+                urllib.request.urlopen(self.url + ready_path, timeout=1)
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f'{args} did not come up within {timeout} s:\n{self.log()}') from None
+                time.sleep(0.1)
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident set size of `pid` (VmRSS in /proc/<pid>/status)."""
+    for line in Path(f'/proc/{pid}/status').read_text().splitlines():
+        if line.startswith('VmRSS:'):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f'no VmRSS for pid {pid}')
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of `pid` so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    stat = Path(f'/proc/{pid}/stat').read_text()
+    fields = stat[stat.rindex(')') + 2:].split()  # the command name may hold spaces: cut after its ')'
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS

@@ -1,0 +1,314 @@
+"""Synthetic NiceGUI tabs: what a browser tab does on the wire, without a browser.
+
+A `Tab` loads a page over HTTP (keeping the `session` cookie like a browser), reads the element tree and the
+socket query that NiceGUI embeds in the HTML (`parseElements(String.raw`...`)` and `query: {...}` in
+templates/index.html), and connects with python-socketio to `/_nicegui_ws/socket.io` with the query nicegui.js
+sends: `client_id`, `next_message_id`, `implicit_handshake`, a fresh `document_id` and `tab_id`. The server's
+`_on_connect` does the handshake from that query (nicegui.py `_on_handshake`).
+
+From then on it speaks the same messages as nicegui.js:
+- a click or an input change is an `event` message `{id, client_id, listener_id, args}`; each arg is
+  JSON-encoded on its own (`stringifyEventArgs`): a button's click sends `args: []`, an input's
+  `update:value` sends `args: ['"the value"']`;
+- every server message carries `_id`; replays below `next_message_id` are dropped, and every 3 s an `ack`
+  `{client_id, next_message_id}` lets the server prune its history (nicegui.js `ack()`);
+- `update` messages map element ids to the element's full dict (or null when deleted).
+
+Only elements with a `data-testid` (the app's stable hooks) or a `placeholder` are kept: that is all a
+scripted user needs, and 1000 tabs in one process must stay light.
+"""
+from __future__ import annotations
+
+import ast
+import asyncio
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+import orjson
+import socketio
+
+from .app_process import PASSWORD
+
+SOCKET_PATH = '/_nicegui_ws/socket.io'
+ACK_INTERVAL = 3.0  # nicegui.js: setInterval(() => ack(), 3000)
+_ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
+_QUERY = re.compile(r'^\s*query: (\{.*\}),\s*$', re.M)
+_UNESCAPE = (('&#36;', '$'), ('&#96;', '`'), ('&gt;', '>'), ('&lt;', '<'), ('&amp;', '&'))  # parseElements()
+
+
+class OrjsonCodec:
+    """The `json` interface python-socketio wants, backed by orjson like NiceGUI's server."""
+
+    @staticmethod
+    def dumps(obj: Any, **_: Any) -> str:
+        return orjson.dumps(obj).decode()
+
+    @staticmethod
+    def loads(text: str | bytes, **_: Any) -> Any:
+        return orjson.loads(text)
+
+
+class PageError(RuntimeError):
+    """A page did not load or a tab did not reach the state the benchmark waits for."""
+
+
+def http_session() -> aiohttp.ClientSession:
+    """One HTTP and WebSocket session shared by many tabs; each tab keeps its own cookie."""
+    # No connection limit: every open websocket holds a connection of the pool.
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), cookie_jar=aiohttp.DummyCookieJar(),
+                                 timeout=aiohttp.ClientTimeout(total=120))
+
+
+def _is_hooked(element: dict) -> bool:
+    props = element.get('props')
+    return bool(props) and ('data-testid' in props or 'placeholder' in props)
+
+
+def _key(element: dict) -> str:
+    props = element['props']
+    return props.get('data-testid') or f'placeholder={props["placeholder"]}'
+
+
+class Tab:
+    """One browser tab of one user (one NiceGUI client) driven over NiceGUI's socket.io protocol."""
+
+    def __init__(self, base_url: str, http: aiohttp.ClientSession, cookie: str | None = None, name: str = '') -> None:
+        self.base_url = base_url.rstrip('/')
+        self.http = http
+        self.cookie = cookie
+        self.name = name
+        self.client_id = ''
+        self.elements: dict[int, dict] = {}  # the hooked elements only
+        self.by_key: dict[str, dict[int, dict]] = {}  # data-testid (or placeholder=...) -> {element id: element}
+        self.navigated_to: str | None = None
+        self.messages = 0
+        self.message_bytes = 0
+        self.count_bytes = False  # re-encoding every message to count bytes costs CPU: only when asked
+        self.page_bytes = 0
+        self.page_elements = 0
+        self.last_message_at = 0.0
+        self.next_message_id = 0
+        self._acked_message_id = -1
+        self._waiters: list[tuple[Callable[[Tab], bool], asyncio.Future[float]]] = []
+        self.on_message: Callable[[Tab, str, float], None] | None = None
+        self.sio: socketio.AsyncClient | None = None
+
+    # ---- loading and connecting ----
+    async def open(self, path: str, timeout: float = 60) -> None:
+        """GET the page (no redirects: a redirect means no session) and connect its socket."""
+        headers = {'Cookie': f'session={self.cookie}'} if self.cookie else {}
+        async with self.http.get(self.base_url + path, headers=headers, allow_redirects=False) as response:
+            text = await response.text()
+            if 'session' in response.cookies:
+                self.cookie = response.cookies['session'].value
+            if response.status != 200:
+                raise PageError(f'{self.name} GET {path}: HTTP {response.status} {response.headers.get("location", "")}')
+        elements_match, query_match = _ELEMENTS.search(text), _QUERY.search(text)
+        if not elements_match or not query_match:
+            raise PageError(f'{self.name} GET {path}: not a NiceGUI page')
+        raw = elements_match.group(1)
+        for escaped, plain in _UNESCAPE:
+            raw = raw.replace(escaped, plain)
+        elements = orjson.loads(raw)
+        self.page_bytes, self.page_elements = len(text), len(elements)
+        self.elements.clear()
+        self.by_key.clear()
+        self._apply(elements)
+        query = ast.literal_eval(query_match.group(1))  # rendered as a Python dict literal into the template
+        self.client_id = query['client_id']
+        self.next_message_id = int(query['next_message_id'])
+        params = {key: ('true' if value else 'false') if isinstance(value, bool) else str(value)
+                  for key, value in query.items()}
+        params.update(document_id=str(uuid.uuid4()), tab_id=str(uuid.uuid4()))  # as nicegui.js adds them
+        sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, json=OrjsonCodec, http_session=self.http)
+        sio.on('*', self._receive)
+        await sio.connect(f'{self.base_url}?{urlencode(params)}', transports=['websocket'], socketio_path=SOCKET_PATH,
+                          wait_timeout=timeout)
+        self.sio = sio
+
+    async def close(self) -> None:
+        """Drop the socket, as closing the browser tab does."""
+        if self.sio is not None:
+            await self.sio.disconnect()
+
+    @property
+    def connected(self) -> bool:
+        return self.sio is not None and self.sio.connected
+
+    # ---- receiving ----
+    def _receive(self, event: str, data: Any = None) -> None:
+        now = time.perf_counter()
+        self.messages += 1
+        if self.count_bytes:
+            self.message_bytes += len(orjson.dumps(data))
+        if isinstance(data, dict) and '_id' in data:
+            message_id = data.pop('_id')
+            if message_id < self.next_message_id:
+                return  # a replay that nicegui.js drops too
+            self.next_message_id = message_id + 1
+        if event == 'update':
+            self._apply(data)
+        elif event == 'open':
+            self.navigated_to = data.get('path')
+        self.last_message_at = now
+        if self._waiters:
+            self._check_waiters(now)
+        if self.on_message is not None:
+            self.on_message(self, event, now)
+
+    def _apply(self, updates: dict[str, dict | None]) -> None:
+        for key, element in updates.items():
+            element_id = int(key)
+            old = self.elements.pop(element_id, None)
+            if old is not None:
+                found = self.by_key.get(_key(old))
+                if found is not None:
+                    found.pop(element_id, None)
+                    if not found:
+                        del self.by_key[_key(old)]
+            if element is not None and _is_hooked(element):
+                self.elements[element_id] = element
+                self.by_key.setdefault(_key(element), {})[element_id] = element
+
+    def _check_waiters(self, now: float) -> None:
+        waiting = []
+        for predicate, future in self._waiters:
+            if future.done():
+                continue  # timed out and cancelled
+            if predicate(self):
+                future.set_result(now)
+            else:
+                waiting.append((predicate, future))
+        self._waiters = waiting
+
+    # ---- reading the page ----
+    def has(self, key: str) -> bool:
+        return key in self.by_key
+
+    def count(self, key: str) -> int:
+        return len(self.by_key.get(key, ()))
+
+    def find(self, key: str) -> tuple[int, dict]:
+        found = self.by_key.get(key)
+        if not found:
+            raise PageError(f'{self.name}: no element {key!r} on {sorted(self.by_key)[:30]}')
+        return next(iter(found.items()))
+
+    def text(self, key: str) -> str | None:
+        found = self.by_key.get(key)
+        return next(iter(found.values())).get('text') if found else None
+
+    def keys(self, prefix: str) -> Iterable[str]:
+        return (key for key in self.by_key if key.startswith(prefix))
+
+    # ---- acting ----
+    async def fire(self, key: str, event_type: str, args: list[str]) -> float:
+        """Send a DOM event of the element `key` like nicegui.js's `emit`; returns the send time."""
+        element_id, element = self.find(key)
+        listener = next((listener for listener in element.get('events', ()) if listener['type'] == event_type), None)
+        if listener is None:
+            raise PageError(f'{self.name}: {key!r} has no {event_type!r} listener')
+        sent = time.perf_counter()
+        await self.sio.emit('event', {'id': element_id, 'client_id': self.client_id,
+                                      'listener_id': listener['listener_id'], 'args': args})
+        return sent
+
+    async def click(self, key: str) -> float:
+        return await self.fire(key, 'click', [])  # a button's click listener asks for no event args
+
+    async def type(self, key: str, value: str) -> float:
+        """Set an input's value as typing does: its `update:<value prop>` event (`update:value` for ui.input)."""
+        _, element = self.find(key)
+        event_type = next((listener['type'] for listener in element.get('events', ())
+                           if listener['type'].startswith('update:')), 'update:modelValue')
+        return await self.fire(key, event_type, [orjson.dumps(value).decode()])
+
+    async def ack(self) -> None:
+        if self.connected and self._acked_message_id < self.next_message_id:
+            self._acked_message_id = self.next_message_id
+            await self.sio.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
+
+    # ---- waiting ----
+    def expect(self, predicate: Callable[[Tab], bool]) -> asyncio.Future[float]:
+        """A future for the receive time of the first message after which `predicate(tab)` holds.
+
+        Create it before acting, so a fast reply cannot slip through; if it holds already, it resolves now.
+        """
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        if predicate(self):
+            future.set_result(time.perf_counter())
+        else:
+            self._waiters.append((predicate, future))
+        return future
+
+    async def wait_for(self, predicate: Callable[[Tab], bool], timeout: float = 30, what: str = '') -> float:
+        try:
+            return await asyncio.wait_for(self.expect(predicate), timeout)
+        except TimeoutError:
+            raise PageError(f'{self.name}: waited {timeout} s for {what or predicate}; '
+                            f'page has {sorted(self.by_key)[:40]}') from None
+
+
+async def ack_forever(tabs: Callable[[], Iterable[Tab]], interval: float = ACK_INTERVAL) -> None:
+    """One loop acks for every tab (nicegui.js acks from each tab every 3 s)."""
+    while True:
+        await asyncio.sleep(interval)
+        await asyncio.gather(*(tab.ack() for tab in list(tabs())), return_exceptions=True)
+
+
+# ---- the app's pages, driven exactly as a user in a browser would ----
+async def register(base_url: str, http: aiohttp.ClientSession, username: str, password: str = PASSWORD) -> str:
+    """Create an account through /register; returns the session cookie (the user is logged in)."""
+    tab = Tab(base_url, http, name=username)
+    await tab.open('/register')
+    try:
+        await tab.type('register-username', username)
+        await tab.type('register-password', password)
+        await tab.type('register-password-confirm', password)
+        await tab.click('register-submit')
+        await tab.wait_for(lambda t: t.navigated_to == '/' or t.has('auth-error') and bool(t.text('auth-error')),
+                           timeout=60, what='the dashboard after registering')
+        if tab.navigated_to != '/':
+            raise PageError(f'{username}: register refused: {tab.text("auth-error")}')
+    finally:
+        await tab.close()
+    return tab.cookie
+
+
+async def log_in(base_url: str, http: aiohttp.ClientSession, username: str, password: str = PASSWORD) -> str:
+    """Sign in through /login; returns the session cookie."""
+    tab = Tab(base_url, http, name=username)
+    await tab.open('/login')
+    try:
+        await tab.type('login-username', username)
+        await tab.type('login-password', password)
+        await tab.click('login-submit')
+        await tab.wait_for(lambda t: t.navigated_to == '/' or t.has('auth-error') and bool(t.text('auth-error')),
+                           timeout=60, what='the dashboard after logging in')
+        if tab.navigated_to != '/':
+            raise PageError(f'{username}: login refused: {tab.text("auth-error")}')
+    finally:
+        await tab.close()
+    return tab.cookie
+
+
+async def open_dashboard(base_url: str, http: aiohttp.ClientSession, username: str, cookie: str) -> Tab:
+    """Open `/` for a logged-in user and connect it; presence counts the tab from this connect."""
+    tab = Tab(base_url, http, cookie=cookie, name=username)
+    await tab.open('/')
+    if tab.text('me') != username:
+        raise PageError(f'{username}: the dashboard shows me={tab.text("me")!r}')
+    return tab
+
+
+SEARCH = 'placeholder=Search people'
+
+
+def statuses(tab: Tab) -> dict[str, str]:
+    """The presence badges the tab's directory renders: {username: text}."""
+    return {key[len('status-'):]: tab.text(key) for key in tab.keys('status-')}

@@ -1,0 +1,126 @@
+"""The signaling floor: a bare python-socketio relay that only forwards a message from one client to others.
+
+It runs on the same stack as NiceGUI's socket (python-socketio ASGI app under uvicorn with `ws='wsproto'`,
+uvloop, orjson), so the difference to the app is what the app does per message, not the transport.
+It also serves the call-setup floor page (bench/static/call_floor.html) and NiceGUI's own socket.io client.
+
+Server: `python -m bench.relay_floor` (PORT and HOST from the environment). A client connects with
+`?name=<user>` and sends `relay` messages `{to: [names], payload: {...}}`; each named client receives `payload`
+as a `relay` message.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import aiohttp
+import socketio
+
+from .app_process import ScriptServer, new_data_dir
+from .nicegui_client import OrjsonCodec
+
+STATIC = Path(__file__).resolve().parent / 'static'
+
+
+def create_app() -> socketio.ASGIApp:
+    import nicegui  # only for the path of the socket.io client it ships; nothing of NiceGUI runs here
+
+    socket_io_js = Path(nicegui.__file__).parent / 'static' / 'socket.io.min.js'
+    sio = socketio.AsyncServer(async_mode='asgi', cors_allowed_origins='*', json=OrjsonCodec)
+    sids: dict[str, str] = {}
+
+    @sio.on('connect')
+    async def connect(sid: str, environ: dict, _auth: Any = None) -> None:
+        name = parse_qs(environ.get('QUERY_STRING', '')).get('name', [sid])[0]
+        sids[name] = sid
+        await sio.save_session(sid, {'name': name})
+
+    @sio.on('disconnect')
+    async def disconnect(sid: str, _reason: Any = None) -> None:
+        name = (await sio.get_session(sid)).get('name')
+        if sids.get(name) == sid:
+            del sids[name]
+
+    @sio.on('relay')
+    async def relay(_sid: str, message: dict) -> None:
+        for name in message['to']:
+            target = sids.get(name)
+            if target is not None:
+                await sio.emit('relay', message['payload'], to=target)
+
+    return socketio.ASGIApp(sio, static_files={
+        '/': {'filename': str(STATIC / 'call_floor.html'), 'content_type': 'text/html'},
+        '/socket.io.min.js': {'filename': str(socket_io_js), 'content_type': 'text/javascript'},
+    })
+
+
+def start_relay() -> ScriptServer:
+    """The relay in its own process, like the app (it must not share the benchmark's CPU or event loop)."""
+    return ScriptServer(['-m', 'bench.relay_floor'], new_data_dir('relay'), ready_path='/socket.io.min.js')
+
+
+class RelayTab:
+    """A synthetic client of the relay with the same waiting API as `nicegui_client.Tab`."""
+
+    def __init__(self, base_url: str, http: aiohttp.ClientSession, name: str) -> None:
+        self.base_url = base_url.rstrip('/')
+        self.http = http
+        self.name = name
+        self.messages = 0
+        self.last: dict = {}
+        self._waiters: list[tuple[Callable[[dict], bool], asyncio.Future[float]]] = []
+        self.sio: socketio.AsyncClient | None = None
+
+    async def open(self, timeout: float = 60) -> None:
+        sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, json=OrjsonCodec, http_session=self.http)
+        sio.on('relay', self._receive)
+        await sio.connect(f'{self.base_url}?{urlencode({"name": self.name})}', transports=['websocket'],
+                          wait_timeout=timeout)
+        self.sio = sio
+
+    async def close(self) -> None:
+        if self.sio is not None:
+            await self.sio.disconnect()
+
+    def _receive(self, payload: dict) -> None:
+        now = time.perf_counter()
+        self.messages += 1
+        self.last = payload
+        if self._waiters:
+            waiting = []
+            for predicate, future in self._waiters:
+                if future.done():
+                    continue
+                if predicate(payload):
+                    future.set_result(now)
+                else:
+                    waiting.append((predicate, future))
+            self._waiters = waiting
+
+    async def send(self, to: list[str], payload: dict) -> float:
+        sent = time.perf_counter()
+        await self.sio.emit('relay', {'to': to, 'payload': payload})
+        return sent
+
+    def expect(self, predicate: Callable[[dict], bool]) -> asyncio.Future[float]:
+        """A future for the receive time of the first message for which `predicate(payload)` holds."""
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._waiters.append((predicate, future))
+        return future
+
+
+def main() -> None:
+    import uvicorn
+
+    # The same server settings as NiceGUI's ui.run: uvicorn, wsproto websockets, default (uv)loop.
+    uvicorn.run(create_app(), host=os.environ.get('HOST', '127.0.0.1'), port=int(os.environ['PORT']),
+                ws='wsproto', log_level='warning')
+
+
+if __name__ == '__main__':
+    main()

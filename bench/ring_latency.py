@@ -1,0 +1,328 @@
+"""Ring latency at scale: N logged-in synthetic dashboards in pairs that call each other continuously.
+
+`python -m bench ring_latency [--sizes 100 500 1000] [--rounds 6]`
+
+The app is started as the README does (`python main.py`, fresh DATA_DIR). Users are written into its
+database before it starts (bcrypt at 4 rounds; a few register through /register), every user signs in
+through the real /login page, and every user opens the dashboard `/` as a synthetic tab speaking NiceGUI's
+socket.io protocol (bench/nicegui_client.py). Each tab types its peer's name into "Search people" (the
+directory renders only 50 rows, so with hundreds of users that is how a user reaches a call button).
+
+Then every pair, at once and back to back, rings: the caller clicks `call-<peer>`; the callee waits for the
+update that creates `incoming-call`; the callee declines or accepts (alternating, and the roles swap every
+call); after an accept both wait for `call-view` and the caller hangs up.
+
+Measured (send of the click to receipt of the update, in this process):
+- ring: caller's click -> the callee's tab receives the banner;
+- accept: callee's accept click -> both tabs have received the call view (connecting state).
+
+Floor: the same clients, N of them, doing the same message pattern through a bare python-socketio relay
+(bench/relay_floor.py): invite -> callee; accept -> both; hang-up/decline -> both.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import math
+import random
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .app_process import new_data_dir, precreate_users, start_app, stop
+from .nicegui_client import (
+    SEARCH,
+    PageError,
+    Tab,
+    ack_forever,
+    http_session,
+    log_in,
+    open_dashboard,
+    register,
+)
+from .relay_floor import RelayTab, start_relay
+from .report import CpuMeter, gather_limited, ratio, summary_ms, table, target, write_result
+
+NAME = 'ring_latency'
+DEFAULT_SIZES = (100, 500, 1000)
+TARGET_P99_MS = 100.0
+TARGET_FLOOR_RATIO = 3.0
+STEP_TIMEOUT = 60.0  # a step that takes longer is counted as an error (and the pair stops)
+
+
+def usernames(n: int) -> list[str]:
+    return [f'u{i:04d}' for i in range(n)]  # one width, so searching "u0012" finds exactly one user
+
+
+class Side(Protocol):
+    """One user's tab as the pair loop sees it (the app's dashboard or a relay client)."""
+
+    name: str
+
+    def expect_incoming(self) -> asyncio.Future[float]: ...
+    def expect_in_call(self) -> asyncio.Future[float]: ...
+    def expect_idle(self) -> asyncio.Future[float]: ...
+    async def call(self, peer: Side) -> float: ...
+    async def accept(self, peer: Side) -> float: ...
+    async def decline(self, peer: Side) -> float: ...
+    async def hang_up(self, peer: Side) -> float: ...
+
+
+class AppSide:
+    """A synthetic dashboard: clicks the app's hooks and waits for the elements they create."""
+
+    def __init__(self, tab: Tab) -> None:
+        self.tab = tab
+        self.name = tab.name
+
+    def expect_incoming(self) -> asyncio.Future[float]:
+        return self.tab.expect(lambda t: t.has('incoming-call'))
+
+    def expect_in_call(self) -> asyncio.Future[float]:
+        return self.tab.expect(lambda t: t.has('call-view'))
+
+    def expect_idle(self) -> asyncio.Future[float]:
+        return self.tab.expect(lambda t: not (t.has('incoming-call') or t.has('outgoing-call') or t.has('call-view')))
+
+    async def call(self, peer: Side) -> float:
+        return await self.tab.click(f'call-{peer.name}')
+
+    async def accept(self, peer: Side) -> float:
+        return await self.tab.click('accept-call')
+
+    async def decline(self, peer: Side) -> float:
+        return await self.tab.click('decline-call')
+
+    async def hang_up(self, peer: Side) -> float:
+        return await self.tab.click('hang-up')
+
+
+class FloorSide:
+    """A relay client doing the app's message pattern with nothing in between."""
+
+    def __init__(self, tab: RelayTab) -> None:
+        self.tab = tab
+        self.name = tab.name
+
+    def expect_incoming(self) -> asyncio.Future[float]:
+        return self.tab.expect(lambda payload: payload['kind'] == 'invite')
+
+    def expect_in_call(self) -> asyncio.Future[float]:
+        return self.tab.expect(lambda payload: payload['kind'] == 'accept')
+
+    def expect_idle(self) -> asyncio.Future[float]:
+        return self.tab.expect(lambda payload: payload['kind'] == 'ended')
+
+    async def call(self, peer: Side) -> float:
+        return await self.tab.send([peer.name], {'kind': 'invite', 'from': self.name})
+
+    async def accept(self, peer: Side) -> float:
+        return await self.tab.send([peer.name, self.name], {'kind': 'accept'})
+
+    async def decline(self, peer: Side) -> float:
+        return await self.tab.send([peer.name, self.name], {'kind': 'ended'})
+
+    async def hang_up(self, peer: Side) -> float:
+        return await self.tab.send([peer.name, self.name], {'kind': 'ended'})
+
+
+@dataclass
+class Samples:
+    ring: list[float] = field(default_factory=list)
+    accept: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def _within(awaitable: Any, what: str) -> Any:
+    try:
+        return await asyncio.wait_for(awaitable, STEP_TIMEOUT)
+    except TimeoutError:
+        raise PageError(f'no {what} within {STEP_TIMEOUT} s') from None
+
+
+async def pair_loop(a: Side, b: Side, rounds: int, warmup: int, samples: Samples, think: float) -> None:
+    """Ring back and forth: roles swap every call; two calls declined, then two accepted, and so on."""
+    for k in range(warmup + rounds):
+        caller, callee = (a, b) if k % 2 == 0 else (b, a)
+        accepting = (k // 2) % 2 == 1
+        try:
+            banner = callee.expect_incoming()
+            sent = await caller.call(callee)
+            ring = await _within(banner, f'banner on {callee.name}') - sent
+            if accepting:
+                views = [callee.expect_in_call(), caller.expect_in_call()]
+                sent = await callee.accept(caller)
+                accept = max(await _within(asyncio.gather(*views), 'call views')) - sent
+                idle = [callee.expect_idle(), caller.expect_idle()]
+                await caller.hang_up(callee)
+            else:
+                accept = None
+                idle = [callee.expect_idle(), caller.expect_idle()]
+                await callee.decline(caller)
+            await _within(asyncio.gather(*idle), 'the end of the call')
+        except (PageError, ConnectionError, OSError) as error:
+            samples.errors.append(f'{caller.name}->{callee.name}: {error}')
+            return
+        if k >= warmup:
+            samples.ring.append(ring)
+            if accept is not None:
+                samples.accept.append(accept)
+        if think:
+            await asyncio.sleep(random.uniform(0.5, 1.5) * think)
+
+
+async def run_pairs(sides: list[Side], rounds: int, warmup: int, think: float, server_pid: int | None) -> dict:
+    samples = Samples()
+    pairs = [(sides[i], sides[i + 1]) for i in range(0, len(sides) - 1, 2)]
+    gc.collect()
+    gc.freeze()  # the tab objects are long-lived: keep full collections from pausing this process mid-measurement
+    meter = CpuMeter(server_pid)
+    try:
+        await asyncio.gather(*(pair_loop(a, b, rounds, warmup, samples, think) for a, b in pairs))
+    finally:
+        gc.unfreeze()
+    cpu = meter.stop()
+    return {'ring': summary_ms(samples.ring), 'accept': summary_ms(samples.accept), 'errors': len(samples.errors),
+            'error_examples': samples.errors[:5], 'pairs': len(pairs), 'calls': len(samples.ring),
+            'calls_per_s': len(samples.ring) / cpu['wall_s'] if cpu['wall_s'] else math.nan, **cpu}
+
+
+async def setup_dashboards(base_url: str, http: Any, names: list[str], registered: list[str],
+                           concurrency: int = 16) -> list[Tab]:
+    """Register a few users through /register, sign every other one in through /login, open every dashboard."""
+    cookies = dict(zip(registered, await gather_limited(
+        (register(base_url, http, name) for name in registered), concurrency), strict=True))
+    others = [name for name in names if name not in cookies]
+    cookies.update(zip(others, await gather_limited((log_in(base_url, http, name) for name in others), concurrency),
+                       strict=True))
+    return await gather_limited((open_dashboard(base_url, http, name, cookies[name]) for name in names), concurrency)
+
+
+async def search_peers(tabs: list[Tab]) -> None:
+    """Each tab searches for its peer, which leaves the peer's row (and its call button) as the only one."""
+    async def search(tab: Tab, peer: Tab) -> None:
+        shown = tab.expect(lambda t: set(t.keys('user-')) == {f'user-{peer.name}'})
+        await tab.type(SEARCH, peer.name)
+        await asyncio.wait_for(shown, STEP_TIMEOUT)
+
+    peers = [(tabs[i], tabs[i ^ 1]) for i in range(len(tabs) - len(tabs) % 2)]
+    await gather_limited((search(tab, peer) for tab, peer in peers), 32)
+
+
+async def measure_app(n: int, rounds: int, warmup: int, think: float, page_registrations: int) -> dict:
+    names = usernames(n)
+    registered = names[:min(page_registrations, n)]
+    data_dir = new_data_dir(f'ring{n}')
+    server = None
+    failed = True
+    try:
+        precreate_users(data_dir, names[len(registered):])
+        server = start_app(data_dir)
+        async with http_session() as http:
+            started = time.perf_counter()
+            tabs = await setup_dashboards(server.url, http, names, registered)
+            acker = asyncio.create_task(ack_forever(lambda: tabs))
+            await search_peers(tabs)
+            setup_s = time.perf_counter() - started
+            await asyncio.sleep(1.0)  # let the last presence batches land
+            result = await run_pairs([AppSide(tab) for tab in tabs], rounds, warmup, think, server.process.pid)
+            result['setup_s'] = setup_s
+            acker.cancel()
+            await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+        failed = False
+        return result
+    finally:
+        if failed and server is not None:
+            print(f'server log kept in {server.log_path}', file=sys.stderr)
+        stop(server, data_dir, keep=failed)
+
+
+async def measure_floor(n: int, rounds: int, warmup: int, think: float) -> dict:
+    relay = start_relay()
+    try:
+        async with http_session() as http:
+            tabs = [RelayTab(relay.url, http, name) for name in usernames(n)]
+            await gather_limited((tab.open() for tab in tabs), 16)
+            result = await run_pairs([FloorSide(tab) for tab in tabs], rounds, warmup, think, relay.process.pid)
+            await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+        return result
+    finally:
+        stop(relay, relay.data_dir)
+
+
+async def measure(sizes: list[int], rounds: int, warmup: int, think: float, page_registrations: int,
+                  progress: Callable[[str], None] = print) -> list[dict]:
+    rows = []
+    for n in sizes:
+        progress(f'[{NAME}] N={n}: app ...')
+        app = await measure_app(n, rounds, warmup, think, page_registrations)
+        progress(f'[{NAME}] N={n}: floor (bare relay) ...')
+        floor = await measure_floor(n, rounds, warmup, think)
+        rows.append({'n': n, 'app': app, 'floor': floor,
+                     'ratio_ring_p99': ratio(app['ring']['p99_ms'], floor['ring']['p99_ms']),
+                     'ratio_accept_p99': ratio(app['accept']['p99_ms'], floor['accept']['p99_ms'])})
+    return rows
+
+
+def format_rows(rows: list[dict]) -> str:
+    lines = []
+    for metric in ('ring', 'accept'):
+        lines.append(table(
+            ['N', f'{metric} app p50', 'p95', 'p99', 'floor p50', 'p95', 'p99', 'p99 ratio', 'calls', 'errors',
+             'server CPU', 'bench CPU'],
+            [[row['n'], row['app'][metric]['p50_ms'], row['app'][metric]['p95_ms'], row['app'][metric]['p99_ms'],
+              row['floor'][metric]['p50_ms'], row['floor'][metric]['p95_ms'], row['floor'][metric]['p99_ms'],
+              row[f'ratio_{metric}_p99'], row['app'][metric]['count'], row['app']['errors'],
+              f"{row['app']['server_cpu_share']:.0%}", f"{row['app']['bench_cpu_share']:.0%}"] for row in rows]))
+    return ('ring = caller click -> callee receives the banner; accept = accept click -> both receive the call view '
+            '(ms)\n' + '\n\n'.join(lines))
+
+
+def targets(rows: list[dict]) -> list[dict]:
+    """The targets are set for the largest N measured (N=1000 in the full run)."""
+    if not rows:
+        return []
+    largest = rows[-1]
+    checks = []
+    for metric in ('ring', 'accept'):
+        p99 = largest['app'][metric]['p99_ms']
+        checks.append(target(f'{metric} p99 at N={largest["n"]}', p99, TARGET_P99_MS, 'ms'))
+        checks.append(target(f'{metric} p99 / floor p99 at N={largest["n"]}', largest[f'ratio_{metric}_p99'],
+                             TARGET_FLOOR_RATIO, 'x'))
+    return checks
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=f'python -m bench {NAME}', description=__doc__.splitlines()[0])
+    parser.add_argument('--sizes', type=int, nargs='+', default=list(DEFAULT_SIZES), help='numbers of dashboards')
+    parser.add_argument('--rounds', type=int, default=6, help='measured calls per pair (default 6)')
+    parser.add_argument('--warmup', type=int, default=1, help='unmeasured calls per pair first (default 1)')
+    parser.add_argument('--think', type=float, default=0.0,
+                        help='mean pause between a pair\'s calls in s (default 0: back to back)')
+    parser.add_argument('--page-registrations', type=int, default=2,
+                        help='users who register through /register (bcrypt 12 rounds); the rest are pre-created')
+    parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
+    args = parser.parse_args(argv)
+    if any(n < 2 for n in args.sizes) or args.rounds < 1 or args.warmup < 0:
+        parser.error('sizes must be at least 2 and rounds at least 1')
+    return args
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    rows = asyncio.run(measure(args.sizes, args.rounds, args.warmup, args.think, args.page_registrations))
+    result = {'params': {'sizes': args.sizes, 'rounds': args.rounds, 'warmup': args.warmup, 'think_s': args.think,
+                         'page_registrations': args.page_registrations},
+              'results': rows, 'targets': targets(rows)}
+    print(format_rows(rows))
+    path = write_result(NAME, result, args.out)
+    print(f'wrote {path}')
+    return result
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,72 @@
+"""Agora tokens are minted only for whom the rules allow: the parties of a live accepted call, yourself for RTM."""
+from __future__ import annotations
+
+import pytest
+
+from backend.agora_credentials import AgoraCredentials, CredentialRefused
+from backend.call_clock import ManualClock
+from backend.call_registry import CallRegistry
+from tokens import parse_token, verify_token
+
+APP_ID = '970CA35de60c44645bbae8a215061b33'
+CERTIFICATE = '5CFd2fd1755d40ecb72977518be15d3b'
+USERS = {'alice', 'bob', 'carol'}
+
+
+@pytest.fixture
+def calls() -> CallRegistry:
+    return CallRegistry(resolve_user=lambda name: name if name in USERS else None, is_online=lambda _: True,
+                        clock=ManualClock())
+
+
+@pytest.fixture
+def agora(calls: CallRegistry) -> AgoraCredentials:
+    return AgoraCredentials(APP_ID, CERTIFICATE, ttl=600, calls=calls)
+
+
+def test_rtc_token_for_a_party_of_an_accepted_call(calls, agora):
+    call = calls.invite('alice', 'bob', 'tab-a')
+    calls.accept(call.id, 'bob', 'tab-b')
+    for user in ('alice', 'bob'):
+        grant = agora.rtc(call.id, user)
+        assert (grant.app_id, grant.channel, grant.uid) == (APP_ID, call.channel, user)
+        assert verify_token(grant.token, CERTIFICATE)
+        fields = parse_token(grant.token)
+        assert fields['expire'] == 600
+        [rtc] = [service for service in fields['services'] if service['name'] == 'rtc']
+        assert (rtc['channel'], rtc['uid']) == (call.channel, user)
+        assert set(rtc['privileges']) == {1, 2, 3, 4}
+
+
+def test_rtc_token_refused_to_a_non_party(calls, agora):
+    call = calls.invite('alice', 'bob', 'tab-a')
+    calls.accept(call.id, 'bob', 'tab-b')
+    with pytest.raises(CredentialRefused, match='two people'):
+        agora.rtc(call.id, 'carol')
+
+
+def test_rtc_token_refused_while_ringing_and_after_the_end(calls, agora):
+    call = calls.invite('alice', 'bob', 'tab-a')
+    with pytest.raises(CredentialRefused, match='accepted'):
+        agora.rtc(call.id, 'bob')
+    calls.accept(call.id, 'bob', 'tab-b')
+    agora.rtc(call.id, 'bob')  # a renewal while live works
+    calls.hang_up(call.id, 'alice')
+    for user in ('alice', 'bob'):
+        with pytest.raises(CredentialRefused, match='still live'):
+            agora.rtc(call.id, user)
+
+
+def test_rtc_token_refused_for_an_unknown_call(agora):
+    with pytest.raises(CredentialRefused):
+        agora.rtc('no-such-call', 'alice')
+
+
+def test_rtm_token_only_for_yourself(agora):
+    token = agora.rtm('alice', 'alice')
+    assert verify_token(token, CERTIFICATE)
+    [rtm] = [service for service in parse_token(token)['services'] if service['name'] == 'rtm']
+    assert rtm['user_id'] == 'alice'
+    assert parse_token(token)['expire'] == 600
+    with pytest.raises(CredentialRefused, match='your own'):
+        agora.rtm('alice', 'bob')

@@ -1,0 +1,66 @@
+"""Ringing in two real Chromium contexts: presence, decline, cancel, and the history on both sides."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import by_testid, log_in, register
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def two_people(start_app, chromium):
+    app = start_app()
+    contexts = [chromium.new_context(), chromium.new_context()]
+    alice, bob = (context.new_page() for context in contexts)
+    register(alice, app.url, 'alice')
+    register(bob, app.url, 'bob')
+    yield app, alice, bob
+    for context in contexts:
+        context.close()
+    assert 'Traceback' not in app.log()
+
+
+def test_presence_follows_logins_and_closed_tabs(two_people, chromium):
+    app, alice, bob = two_people
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
+    bob.close()
+    expect(by_testid(alice, 'status-bob')).to_have_text('offline', timeout=15_000)
+    context = chromium.new_context()
+    bob = context.new_page()
+    log_in(bob, app.url, 'bob')
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
+    expect(by_testid(bob, 'status-alice')).to_have_text('online')
+    context.close()
+
+
+def test_invite_and_decline(two_people):
+    _, alice, bob = two_people
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(alice, 'outgoing-call')).to_contain_text('Calling bob')
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+    expect(by_testid(bob, 'status-alice')).to_have_text('busy')
+    by_testid(bob, 'decline-call').click()
+    expect(by_testid(alice, 'call-notice')).to_have_text('bob declined')
+    expect(by_testid(bob, 'incoming-call')).to_have_count(0)
+    expect(by_testid(alice, 'outgoing-call')).to_have_count(0)
+    for page, peer in ((alice, 'bob'), (bob, 'alice')):
+        expect(by_testid(page, 'history-item')).to_have_count(1)
+        expect(by_testid(page, 'history-item')).to_contain_text(peer)
+        expect(by_testid(page, 'history-item')).to_contain_text('Declined')
+
+
+def test_invite_and_cancel(two_people):
+    _, alice, bob = two_people
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-call')).to_be_visible()
+    by_testid(alice, 'cancel-call').click()
+    expect(by_testid(alice, 'call-notice')).to_have_text('Call cancelled')
+    expect(by_testid(bob, 'call-notice')).to_have_text('alice cancelled · missed call')
+    expect(by_testid(bob, 'incoming-call')).to_have_count(0)
+    expect(by_testid(bob, 'history-item')).to_have_count(1)
+    expect(by_testid(bob, 'history-item')).to_contain_text('Missed')
+    expect(bob.get_by_text('1 missed · mark seen')).to_be_visible()
+    expect(by_testid(alice, 'history-item')).to_have_count(1)
+    expect(by_testid(alice, 'history-item')).to_contain_text('Cancelled')

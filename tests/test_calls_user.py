@@ -1,0 +1,158 @@
+"""The ringing lifecycle with NiceGUI's simulated users: two (or three) people, every outcome, both screens."""
+from __future__ import annotations
+
+import pytest
+from nicegui.testing import User
+
+from ui.components.webrtc_call import WebRtcCall
+
+from .sim import close_tab, register, should_have_history, should_read
+
+
+@pytest.fixture
+def short_ring(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('RING_TIMEOUT', '1')
+
+
+async def two_users(create_user) -> tuple[User, User]:
+    alice, bob = create_user(), create_user()
+    await register(alice, 'alice')
+    await register(bob, 'bob')
+    await should_read(alice, 'status-bob', 'online')
+    return alice, bob
+
+
+async def test_calling_an_offline_user_says_so_at_once(create_user):
+    alice, bob = await two_users(create_user)
+    close_tab(bob)
+    await should_read(alice, 'status-bob', 'offline')
+    alice.find(marker='call-bob').click()
+    await should_read(alice, 'call-notice', 'bob is offline')
+    await alice.should_not_see(marker='outgoing-call')
+    await should_have_history(alice, 'bob Offline')
+
+
+async def test_decline(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await alice.should_see(marker='outgoing-call')
+    await alice.should_see('Calling bob…')
+    await should_read(bob, 'incoming-caller', 'alice')
+    await should_read(alice, 'status-bob', 'busy')
+    bob.find(marker='decline-call').click()
+    await should_read(alice, 'call-notice', 'bob declined')
+    await should_read(bob, 'call-notice', 'You declined the call from alice')
+    for user in (alice, bob):
+        await user.should_not_see(marker='incoming-call')
+        await user.should_not_see(marker='outgoing-call')
+        await should_have_history(user, 'Declined')
+    await should_read(alice, 'status-bob', 'online')
+
+
+async def test_cancel_gives_the_callee_a_missed_call(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    alice.find(marker='cancel-call').click()
+    await should_read(alice, 'call-notice', 'Call cancelled')
+    await should_read(bob, 'call-notice', 'alice cancelled · missed call')
+    await bob.should_not_see(marker='incoming-call')
+    await should_have_history(bob, 'alice Missed')
+    await bob.should_see('1 missed · mark seen')
+
+
+async def test_no_answer(short_ring, create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    await should_read(alice, 'call-notice', 'No answer', retries=40)
+    await should_read(bob, 'call-notice', 'Missed call from alice')
+    await bob.should_not_see(marker='incoming-call')
+    await should_have_history(bob, 'alice Missed')
+    await should_have_history(alice, 'bob No answer')
+
+
+async def test_busy_and_accept_then_hang_up(create_user):
+    alice, bob = await two_users(create_user)
+    carol = create_user()
+    await register(carol, 'carol')
+    alice.find(marker='call-bob').click()
+    await bob.should_see(marker='incoming-call')
+    bob.find(marker='accept-call').click()
+    for user in (alice, bob):
+        await user.should_see(marker='call-view')
+        await user.should_see('Connecting…')
+    bob.find(WebRtcCall).trigger('connected')
+    alice.find(WebRtcCall).trigger('connected')
+    await alice.should_not_see('Connecting…')
+    await should_read(carol, 'status-bob', 'busy')
+
+    carol.find(marker='call-bob').click()
+    await should_read(carol, 'call-notice', 'bob is on another call')
+    await bob.should_see(marker='call-view')  # bob's call goes on
+
+    alice.find(marker='hang-up').click()
+    await should_read(alice, 'call-notice', 'Call ended · 00:00')
+    await should_read(bob, 'call-notice', 'Call ended · 00:00 · alice hung up')
+    for user in (alice, bob):
+        await user.should_not_see(marker='call-view')
+    await should_have_history(alice, 'bob Completed · 00:00')
+    await should_have_history(bob, 'carol Missed', 'alice Completed · 00:00')
+    await should_have_history(carol, 'bob Busy')
+    await should_read(carol, 'status-bob', 'online')
+
+
+async def test_the_first_tab_to_accept_wins(create_user):
+    alice, bob = await two_users(create_user)
+    bob_second_tab = User(bob.http_client)  # same browser (cookies), another tab
+    await bob_second_tab.open('/')
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    await should_read(bob_second_tab, 'incoming-caller', 'alice')
+    bob_second_tab.find(marker='accept-call').click()
+    await bob_second_tab.should_see(marker='call-view')
+    await should_read(bob, 'call-notice', 'Answered on another tab')
+    await bob.should_not_see(marker='incoming-call')
+    await bob.should_not_see(marker='call-view')
+
+
+async def test_media_failure_ends_the_call_on_both_sides(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await bob.should_see(marker='incoming-call')
+    bob.find(marker='accept-call').click()
+    await bob.should_see(marker='call-view')
+    bob.find(WebRtcCall).trigger('failed', {'reason': 'permission to use the camera or microphone was denied'})
+    await should_read(bob, 'call-notice', 'Your camera or microphone is not available: '
+                                          'permission to use the camera or microphone was denied. The call ended.')
+    await alice.should_see(marker='call-notice', content="bob's camera or microphone is not available")
+    await alice.should_not_see(marker='call-view')
+
+
+async def test_closing_the_call_tab_ends_the_call_for_the_other_side(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await bob.should_see(marker='incoming-call')
+    bob.find(marker='accept-call').click()
+    await alice.should_see(marker='call-view')
+    close_tab(bob)
+    await should_read(alice, 'call-notice', 'Lost the connection to bob. The call ended.')
+    await alice.should_not_see(marker='call-view')
+
+
+async def test_glare_merges_into_one_call(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    bob.find(marker='call-alice').click()  # bob calls back instead of pressing accept
+    for user in (alice, bob):
+        await user.should_see(marker='call-view')
+
+
+async def test_a_tab_opened_mid_ring_shows_the_banner(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    await bob.open('/')  # reload
+    await should_read(bob, 'incoming-caller', 'alice')
+    await bob.should_see('Rings for 4')  # ~45 s left on the server's clock

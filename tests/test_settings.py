@@ -1,0 +1,247 @@
+"""Settings from the environment: defaults, every refusal names its setting, `python main.py` stops with one line;
+the storage secret is generated once, owner-only, and kept."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from backend.settings import PROJECT_DIR, Settings, SettingsError, load_settings
+from backend.storage_secret import load_or_create_storage_secret
+
+APP_ID = '0123456789abcdef0123456789ABCDEF'
+CERTIFICATE = 'fedcba9876543210fedcba9876543210'
+
+
+def test_defaults():
+    settings = load_settings({})
+    assert isinstance(settings, Settings)
+    assert settings.host == '127.0.0.1'
+    assert settings.port == 8080
+    assert settings.data_dir == (PROJECT_DIR / 'data').resolve()
+    assert settings.database_url == f'sqlite:///{PROJECT_DIR.resolve() / "data" / "ringboard.db"}'
+    assert settings.storage_secret == ''
+    assert settings.ring_timeout == 45.0
+    assert settings.ice_servers == ()
+    assert (settings.agora_app_id, settings.agora_app_certificate) == ('', '')
+    assert settings.signaling == 'server'
+    assert settings.token_ttl == 3600
+    assert settings.mode == 'embedded'
+    assert not settings.agora_enabled
+
+
+def test_empty_and_blank_values_mean_the_default():
+    settings = load_settings({'PORT': '', 'RING_TIMEOUT': '  ', 'ICE_SERVERS': '', 'SIGNALING': ' '})
+    assert (settings.port, settings.ring_timeout, settings.ice_servers, settings.signaling) == \
+        (8080, 45.0, (), 'server')
+
+
+def test_values_are_read_and_trimmed(tmp_path):
+    settings = load_settings({
+        'HOST': ' 0.0.0.0 ', 'PORT': ' 9000 ', 'DATA_DIR': str(tmp_path / 'd'), 'RING_TIMEOUT': '2.5',
+        'TOKEN_TTL': '60', 'STORAGE_SECRET': ' s3cret ', 'DATABASE_URL': 'sqlite:////tmp/x.db',
+    })
+    assert (settings.host, settings.port, settings.ring_timeout, settings.token_ttl) == ('0.0.0.0', 9000, 2.5, 60)
+    assert settings.data_dir == (tmp_path / 'd').resolve()
+    assert settings.storage_secret == 's3cret'
+    assert settings.database_url == 'sqlite:////tmp/x.db'
+
+
+def test_the_database_follows_data_dir(tmp_path):
+    settings = load_settings({'DATA_DIR': str(tmp_path)})
+    assert settings.database_url == f'sqlite:///{tmp_path.resolve() / "ringboard.db"}'
+
+
+@pytest.mark.parametrize('host', ['localhost', '::1', '192.168.1.20', 'ringboard.example.org'])
+def test_good_hosts(host):
+    assert load_settings({'HOST': host}).host == host
+
+
+@pytest.mark.parametrize(('env', 'setting'), [
+    pytest.param({'PORT': 'abc'}, 'PORT', id='port-abc'),
+    pytest.param({'PORT': '0'}, 'PORT', id='port-0'),
+    pytest.param({'PORT': '70000'}, 'PORT', id='port-70000'),
+    pytest.param({'PORT': '80.5'}, 'PORT', id='port-fraction'),
+    pytest.param({'RING_TIMEOUT': '-1'}, 'RING_TIMEOUT', id='ring-timeout-negative'),
+    pytest.param({'RING_TIMEOUT': 'soon'}, 'RING_TIMEOUT', id='ring-timeout-word'),
+    pytest.param({'RING_TIMEOUT': 'nan'}, 'RING_TIMEOUT', id='ring-timeout-nan'),
+    pytest.param({'RING_TIMEOUT': 'inf'}, 'RING_TIMEOUT', id='ring-timeout-inf'),
+    pytest.param({'TOKEN_TTL': '5'}, 'TOKEN_TTL', id='token-ttl-5'),
+    pytest.param({'TOKEN_TTL': '999999'}, 'TOKEN_TTL', id='token-ttl-huge'),
+    pytest.param({'HOST': 'bad host!'}, 'HOST', id='host'),
+    pytest.param({'ICE_SERVERS': 'stun:stun.example.org'}, 'ICE_SERVERS', id='ice-not-json'),
+    pytest.param({'ICE_SERVERS': '{"urls": "stun:stun.example.org"}'}, 'ICE_SERVERS', id='ice-not-a-list'),
+    pytest.param({'ICE_SERVERS': 'null'}, 'ICE_SERVERS', id='ice-null'),
+    pytest.param({'ICE_SERVERS': '[{"username": "u"}]'}, 'ICE_SERVERS', id='ice-entry-without-urls'),
+    pytest.param({'ICE_SERVERS': '["stun:stun.example.org"]'}, 'ICE_SERVERS', id='ice-entry-not-an-object'),
+    pytest.param({'ICE_SERVERS': '[{"urls": "http://stun.example.org"}]'}, 'ICE_SERVERS', id='ice-url-http'),
+    pytest.param({'ICE_SERVERS': '[{"urls": ["stun:a.org", "b.org:3478"]}]'}, 'ICE_SERVERS', id='ice-one-bad-url'),
+    pytest.param({'ICE_SERVERS': '[{"urls": []}]'}, 'ICE_SERVERS', id='ice-empty-urls'),
+    pytest.param({'ICE_SERVERS': '[{"urls": 3478}]'}, 'ICE_SERVERS', id='ice-url-number'),
+    pytest.param({'ICE_SERVERS': '[{"urls": {"stun:a.org": 1}}]'}, 'ICE_SERVERS', id='ice-urls-object'),
+    pytest.param({'AGORA_APP_ID': 'not-an-app-id', 'AGORA_APP_CERTIFICATE': CERTIFICATE}, 'AGORA_APP_ID',
+                 id='app-id-not-hex'),
+    pytest.param({'AGORA_APP_ID': APP_ID[:31], 'AGORA_APP_CERTIFICATE': CERTIFICATE}, 'AGORA_APP_ID',
+                 id='app-id-31-chars'),
+    pytest.param({'AGORA_APP_ID': APP_ID, 'AGORA_APP_CERTIFICATE': 'xyz'}, 'AGORA_APP_CERTIFICATE',
+                 id='certificate-not-hex'),
+    pytest.param({'AGORA_APP_CERTIFICATE': CERTIFICATE}, 'AGORA_APP_ID', id='certificate-without-app-id'),
+    pytest.param({'AGORA_APP_ID': APP_ID}, 'AGORA_APP_CERTIFICATE', id='app-id-without-certificate'),
+    pytest.param({'SIGNALING': 'bogus'}, 'SIGNALING', id='signaling-bogus'),
+    pytest.param({'SIGNALING': 'agora-rtm'}, 'SIGNALING', id='agora-rtm-without-credentials'),
+    pytest.param({'AGORA_SDK_URL': '/no/such/folder'}, 'AGORA_SDK_URL', id='sdk-url-missing-folder'),
+    pytest.param({'DATABASE_URL': 'not a url'}, 'DATABASE_URL', id='database-url-garbage'),
+    pytest.param({'DATABASE_URL': 'postgresql://u:p@h:port/db'}, 'DATABASE_URL', id='database-url-bad-port'),
+])
+def test_bad_value_names_its_setting(env, setting):
+    with pytest.raises(SettingsError) as refusal:
+        load_settings(env)
+    assert setting in str(refusal.value)
+
+
+def test_messages_say_what_is_wanted():
+    with pytest.raises(SettingsError, match=r"PORT must be a whole number from 1 to 65535, not 'abc'"):
+        load_settings({'PORT': 'abc'})
+    with pytest.raises(SettingsError, match=r'SIGNALING must be "server" or "agora-rtm", not \'bogus\''):
+        load_settings({'SIGNALING': 'bogus'})
+
+
+def test_a_database_password_is_not_echoed():
+    with pytest.raises(SettingsError) as refusal:
+        load_settings({'DATABASE_URL': 'postgresql://u:hunter2secret@h:port/db'})
+    assert 'hunter2secret' not in str(refusal.value)
+
+
+def test_ice_servers_are_parsed():
+    servers = [
+        {'urls': 'stun:stun.example.org:3478'},
+        {'urls': ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'],
+         'username': 'ringboard', 'credential': 'secret'},
+    ]
+    settings = load_settings({'ICE_SERVERS': json.dumps(servers)})
+    assert settings.ice_servers == tuple(servers)
+
+
+def test_an_empty_ice_list_is_allowed():
+    assert load_settings({'ICE_SERVERS': '[]'}).ice_servers == ()
+
+
+def test_agora_credentials_default_to_agora_signaling():
+    settings = load_settings({'AGORA_APP_ID': APP_ID, 'AGORA_APP_CERTIFICATE': CERTIFICATE})
+    assert settings.agora_enabled
+    assert (settings.agora_app_id, settings.agora_app_certificate) == (APP_ID, CERTIFICATE)
+    assert settings.signaling == 'agora-rtm'
+    assert settings.mode == 'agora'
+
+
+def test_agora_with_server_signaling_is_hybrid():
+    settings = load_settings({'AGORA_APP_ID': APP_ID, 'AGORA_APP_CERTIFICATE': CERTIFICATE, 'SIGNALING': 'server'})
+    assert settings.mode == 'hybrid'
+
+
+def test_explicit_server_signaling_without_agora_is_embedded():
+    assert load_settings({'SIGNALING': 'server'}).mode == 'embedded'
+
+
+def test_os_environ_is_read_by_default(monkeypatch):
+    monkeypatch.setenv('PORT', '9123')
+    assert load_settings().port == 9123
+
+
+# --- python main.py with a bad setting ---------------------------------------------------------------------
+
+DOTENV_SETTINGS = ('HOST', 'DATABASE_URL', 'STORAGE_SECRET', 'ICE_SERVERS', 'AGORA_APP_ID', 'AGORA_APP_CERTIFICATE',
+                   'SIGNALING', 'TOKEN_TTL', 'RING_TIMEOUT', 'AGORA_SDK_URL')
+
+
+def run_main(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST', 'NICEGUI_'))}
+    # Empty values are the defaults and keep a developer's .env out (main.py loads it without overriding).
+    env.update(dict.fromkeys(DOTENV_SETTINGS, ''))
+    env.update({'DATA_DIR': str(tmp_path / 'data'), **settings})
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, 'main.py'], cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
+                            timeout=30)
+    assert time.monotonic() - started < 10, 'a bad setting is reported at once'
+    return result
+
+
+def assert_one_line_refusal(result: subprocess.CompletedProcess, *words: str) -> str:
+    assert result.returncode != 0
+    assert 'Traceback' not in result.stderr + result.stdout
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith('ringboard: cannot start: ')
+    for word in words:
+        assert word in lines[0]
+    return lines[0]
+
+
+def test_main_with_a_bad_port_exits_with_one_line(tmp_path):
+    result = run_main(tmp_path, PORT='abc')
+    line = assert_one_line_refusal(result, 'PORT', "'abc'")
+    assert line == "ringboard: cannot start: PORT must be a whole number from 1 to 65535, not 'abc'"
+    assert not (tmp_path / 'data').exists(), 'nothing is created before the settings are checked'
+
+
+def test_main_with_a_bad_database_url_exits_with_one_line(tmp_path):
+    assert_one_line_refusal(run_main(tmp_path, PORT='8080', DATABASE_URL='nonsense'), 'DATABASE_URL')
+
+
+def test_main_with_an_unknown_database_driver_exits_with_one_line(tmp_path):
+    assert_one_line_refusal(run_main(tmp_path, PORT='8080', DATABASE_URL='nosuchdb://host/db'), 'DATABASE_URL')
+
+
+def test_main_with_an_unusable_data_dir_exits_with_one_line(tmp_path):
+    blocker = tmp_path / 'a-file'
+    blocker.write_text('not a folder')
+    result = run_main(tmp_path, PORT='8080', DATA_DIR=str(blocker / 'data'))
+    assert_one_line_refusal(result, 'DATA_DIR', str(blocker / 'data'))
+
+
+# --- the storage secret ------------------------------------------------------------------------------------
+
+def test_storage_secret_is_generated_once_owner_only_and_kept(tmp_path):
+    data_dir = tmp_path / 'data'
+    secret = load_or_create_storage_secret('', data_dir)
+    path = data_dir / 'storage_secret'
+    assert len(secret) >= 32
+    assert path.read_text() == secret
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_or_create_storage_secret('', data_dir) == secret
+    assert load_or_create_storage_secret('', tmp_path / 'elsewhere') != secret, 'each data folder has its own'
+
+
+def test_configured_storage_secret_wins(tmp_path):
+    data_dir = tmp_path / 'data'
+    generated = load_or_create_storage_secret('', data_dir)
+    assert load_or_create_storage_secret('from the environment', data_dir) == 'from the environment'
+    assert (data_dir / 'storage_secret').read_text() == generated
+
+
+def test_configured_storage_secret_creates_no_file(tmp_path):
+    assert load_or_create_storage_secret('from the environment', tmp_path / 'data') == 'from the environment'
+    assert not (tmp_path / 'data' / 'storage_secret').exists()
+
+
+def test_storage_secret_from_the_settings(tmp_path):
+    settings = load_settings({'DATA_DIR': str(tmp_path), 'STORAGE_SECRET': 'configured'})
+    assert load_or_create_storage_secret(settings.storage_secret, settings.data_dir) == 'configured'
+    settings = load_settings({'DATA_DIR': str(tmp_path)})
+    generated = load_or_create_storage_secret(settings.storage_secret, settings.data_dir)
+    assert generated == (tmp_path / 'storage_secret').read_text()
+
+
+def test_an_empty_secret_file_is_replaced_never_used(tmp_path):
+    """A crash between creating and writing the file must not leave sessions signed with an empty key."""
+    (tmp_path / 'storage_secret').write_text('\n')
+    secret = load_or_create_storage_secret('', tmp_path)
+    assert len(secret) >= 32
+    assert (tmp_path / 'storage_secret').read_text() == secret
+    assert stat.S_IMODE((tmp_path / 'storage_secret').stat().st_mode) == 0o600

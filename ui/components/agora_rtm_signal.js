@@ -1,0 +1,131 @@
+// Agora RTM 1.x in the browser: login with a token minted by the server, peers' online status, and call
+// invitations (send, cancel, accept, refuse). Every SDK event is passed to Python, which decides what it
+// means for the call; Python calls the methods below. RTM 1.x is a UMD script that sets window.AgoraRTM.
+const LOGIN_TIMEOUT_MS = 15000; // the SDK itself gives up after 12 s; this only guards against a hang
+const MAX_SUBSCRIBED = 512; // RTM 1.x subscribes to at most 512 peers
+const QUERY_CHUNK = 256; // and queries at most 256 per call
+
+function loadScript(url) {
+  if (window.AgoraRTM) return Promise.resolve(window.AgoraRTM);
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = url;
+    script.onload = () => (window.AgoraRTM ? resolve(window.AgoraRTM) : reject(new Error("AgoraRTM missing")));
+    script.onerror = () => reject(new Error(`could not load ${url}`));
+    document.head.appendChild(script);
+  });
+}
+
+function describe(error) {
+  if (!error) return "unknown error";
+  return [error.code !== undefined ? `code ${error.code}` : "", error.message || String(error)].filter(Boolean).join(": ");
+}
+
+export default {
+  template: `<span style="display:none"></span>`,
+  props: { appId: String, sdkUrl: String, uid: String, token: String },
+  async mounted() {
+    this.local = {}; // call id -> LocalInvitation
+    this.remote = {}; // call id -> RemoteInvitation
+    try {
+      this.sdk = await loadScript(this.sdkUrl);
+    } catch (error) {
+      this.$emit("login-failed", { reason: describe(error) });
+      return;
+    }
+    const logFilter = this.sdk.LOG_FILTER_WARNING;
+    this.client = this.sdk.createInstance(this.appId, { enableLogUpload: false, logFilter });
+    this.client.on("ConnectionStateChanged", (state, reason) => this.$emit("state", { state, reason }));
+    this.client.on("PeersOnlineStatusChanged", (status) => this.$emit("presence", status));
+    this.client.on("TokenPrivilegeWillExpire", () => this.$emit("token-will-expire"));
+    this.client.on("TokenExpired", () => this.$emit("token-will-expire"));
+    this.client.on("RemoteInvitationReceived", (invitation) => this.received(invitation));
+    this.onPageHide = () => this.logout();
+    window.addEventListener("pagehide", this.onPageHide);
+    await this.login(this.token);
+  },
+  unmounted() {
+    window.removeEventListener("pagehide", this.onPageHide);
+    this.logout();
+  },
+  methods: {
+    async login(token) {
+      if (!this.client) return;
+      let timer;
+      try {
+        await Promise.race([
+          this.client.login({ uid: this.uid, token }),
+          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("login timed out")), LOGIN_TIMEOUT_MS))),
+        ]);
+        this.$emit("logged-in");
+      } catch (error) {
+        this.$emit("login-failed", { reason: describe(error) });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    logout() {
+      if (this.client) this.client.logout().catch(() => {});
+    },
+    async renewToken(token) {
+      if (this.client) await this.client.renewToken(token);
+    },
+    async queryOnline(ids) {
+      const result = {};
+      for (let start = 0; start < ids.length; start += QUERY_CHUNK) {
+        Object.assign(result, await this.client.queryPeersOnlineStatus(ids.slice(start, start + QUERY_CHUNK)));
+      }
+      return result;
+    },
+    async subscribe(ids) {
+      const chosen = ids.slice(0, MAX_SUBSCRIBED);
+      for (let start = 0; start < chosen.length; start += QUERY_CHUNK) {
+        await this.client.subscribePeersOnlineStatus(chosen.slice(start, start + QUERY_CHUNK));
+      }
+    },
+    invite(calleeId, callId, channel) {
+      const invitation = this.client.createLocalInvitation(calleeId);
+      invitation.content = callId;
+      invitation.channelId = channel;
+      const report = (event) => (detail) => this.$emit("invitation", { call_id: callId, side: "local", event, detail: detail || "" });
+      invitation.on("LocalInvitationReceivedByPeer", report("ReceivedByPeer"));
+      invitation.on("LocalInvitationAccepted", report("Accepted"));
+      invitation.on("LocalInvitationRefused", report("Refused"));
+      invitation.on("LocalInvitationCanceled", report("Canceled"));
+      invitation.on("LocalInvitationFailure", report("Failure"));
+      this.local[callId] = invitation;
+      invitation.send();
+    },
+    cancel(callId) {
+      const invitation = this.local[callId];
+      delete this.local[callId];
+      if (invitation) try { invitation.cancel(); } catch (error) { console.warn("cancel", error); }
+    },
+    received(invitation) {
+      const callId = invitation.content;
+      this.remote[callId] = invitation;
+      const report = (event) => (detail) => this.$emit("invitation", { call_id: callId, side: "remote", event, detail: detail || "" });
+      invitation.on("RemoteInvitationAccepted", report("Accepted"));
+      invitation.on("RemoteInvitationRefused", report("Refused"));
+      invitation.on("RemoteInvitationCanceled", report("Canceled"));
+      invitation.on("RemoteInvitationFailure", report("Failure"));
+      this.$emit("invitation-received", { call_id: callId, caller: invitation.callerId, channel: invitation.channelId });
+    },
+    accept(callId) {
+      const invitation = this.remote[callId];
+      delete this.remote[callId];
+      if (invitation) try { invitation.accept(); } catch (error) { console.warn("accept", error); }
+    },
+    refuse(callId, response) {
+      const invitation = this.remote[callId];
+      delete this.remote[callId];
+      if (!invitation) return;
+      invitation.response = response;
+      try { invitation.refuse(); } catch (error) { console.warn("refuse", error); }
+    },
+    forget(callId) {
+      delete this.local[callId];
+      delete this.remote[callId];
+    },
+  },
+};

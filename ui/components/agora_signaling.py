@@ -1,0 +1,120 @@
+"""Agora RTM signaling for one tab: keeps the RTM session up and says plainly when it is not.
+
+It logs in with an RTM token minted here for the user's own id, renews the token before it expires,
+reports the peers' online status, and passes invitations to the call panel.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from nicegui import ui
+
+from backend.agora_credentials import AgoraCredentials
+from backend.presence import BUSY, OFFLINE, ONLINE
+
+from ..testids import hook
+from .agora_rtm_signal import AgoraRtmSignal
+
+log = logging.getLogger(__name__)
+
+
+class AgoraSignaling:
+    def __init__(self, credentials: AgoraCredentials, sdk_url: str, me: str, *, peers: Callable[[], list[str]],
+                 on_online: Callable[[dict[str, bool]], None]) -> None:
+        self._credentials = credentials
+        self._me = me
+        self._peers = peers
+        self._on_online = on_online
+        self.connected = False
+        self._online: dict[str, bool] = {}  # as Agora reports it
+        # Set by the call panel: (call_id, caller, channel) and (call_id, side, event, detail).
+        self.on_invitation: Callable[[str, str, str], None] = lambda *_: None
+        self.on_invitation_event: Callable[[str, str, str, str], None] = lambda *_: None
+        with hook(ui.row(), 'signaling-status').classes('w-full items-center no-wrap gap-3 px-4 py-2 rounded '
+                                                         'bg-orange-1 text-orange-10') as self._banner:
+            ui.icon('cell_tower')
+            self._message = ui.label().classes('grow')
+            self._button = ui.button(on_click=self.log_in_again).props('outline dense no-caps color=orange-10')
+        self._show('Connecting to Agora signaling…')
+        self.rtm = AgoraRtmSignal(app_id=credentials.app_id, sdk_url=sdk_url, uid=me, token=self._token(), handlers={
+            'state': self._state_changed,
+            'logged-in': lambda _: self._logged_in(),
+            'login-failed': lambda args: self._show(f'Cannot reach Agora signaling ({args.get("reason", "")}). '
+                                                    'Calls cannot ring here.', 'Retry'),
+            'presence': self._presence,
+            'token-will-expire': lambda _: self._renew(),
+            'invitation-received': lambda args: self.on_invitation(args['call_id'], args['caller'], args['channel']),
+            'invitation': lambda args: self.on_invitation_event(args['call_id'], args['side'], args['event'],
+                                                                str(args.get('detail') or '')),
+        })
+
+    def _token(self) -> str:
+        return self._credentials.rtm(self._me, self._me)
+
+    def _show(self, message: str, button: str = '') -> None:
+        self._message.set_text(message)
+        self._button.set_text(button)
+        self._button.set_visibility(bool(button))
+        self._banner.set_visibility(bool(message))
+
+    def log_in_again(self) -> None:
+        self._show('Connecting to Agora signaling…')
+        self.rtm.run_method('login', self._token())
+
+    def _logged_in(self) -> None:
+        self.connected = True
+        self._show('')
+        self.rtm.run_method('subscribe', self._peers())
+
+    def _state_changed(self, args: dict) -> None:
+        state, reason = args.get('state'), args.get('reason')
+        self.connected = state == 'CONNECTED'
+        if state == 'CONNECTED':
+            self._show('')
+        elif state == 'RECONNECTING':
+            self._show('Reconnecting to Agora signaling…')
+        elif state == 'ABORTED' and reason == 'REMOTE_LOGIN':
+            self._show('ringboard is open in another tab or window, and calls now ring there.', 'Use this tab')
+        elif state in {'ABORTED', 'DISCONNECTED'} and reason not in {'LOGOUT', 'LOGIN'}:
+            self._show(f'Disconnected from Agora signaling ({reason}). Calls cannot ring here.', 'Reconnect')
+
+    def _presence(self, states: dict) -> None:
+        # UNREACHABLE is a peer whose connection is failing: calls would not reach them, so it shows as offline.
+        changes = {user: state == 'ONLINE' for user, state in states.items()}
+        self._online.update(changes)
+        self._on_online(changes)
+
+    def status(self, user: str, busy: bool) -> str:
+        """The directory badge: busy from this server (it opens every call), online or offline from Agora."""
+        return BUSY if busy else ONLINE if self._online.get(user) else OFFLINE
+
+    def _renew(self) -> None:
+        if self.connected:  # renewing while ABORTED never settles in RTM 1.5.1
+            self.rtm.run_method('renewToken', self._token())
+
+    async def is_online(self, user: str) -> bool | None:
+        """Ask Agora whether `user` is logged in; None when signaling itself is down."""
+        if not self.connected:
+            return None
+        try:
+            result = await self.rtm.run_method('queryOnline', [user], timeout=5)
+        except TimeoutError:
+            log.warning('queryPeersOnlineStatus did not answer')
+            return None
+        return bool(result.get(user))
+
+    def invite(self, callee: str, call_id: str, channel: str) -> None:
+        self.rtm.run_method('invite', callee, call_id, channel)
+
+    def cancel(self, call_id: str) -> None:
+        self.rtm.run_method('cancel', call_id)
+
+    def accept(self, call_id: str) -> None:
+        self.rtm.run_method('accept', call_id)
+
+    def refuse(self, call_id: str, response: str) -> None:
+        self.rtm.run_method('refuse', call_id, response)
+
+    def forget(self, call_id: str) -> None:
+        self.rtm.run_method('forget', call_id)
