@@ -72,6 +72,7 @@ RULES: dict[str, Rule] = {
     'hang_up': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.COMPLETED),
     'tab_lost': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.CONNECTION_LOST),
     'caller_left': Rule(frozenset({RINGING}), ENDED, 'caller', EndReason.CANCELLED),
+    'caller_moved': Rule(frozenset({RINGING}), RINGING, 'caller'),  # the calling tab reloaded: another takes over
     'shutdown': Rule(LIVE_STATES, ENDED, 'server', EndReason.ERROR),
     # Reported by the pages in Agora RTM mode, where the invitation travels through Agora:
     'refused_busy': Rule(frozenset({RINGING}), ENDED, 'callee', EndReason.BUSY),
@@ -231,13 +232,18 @@ class CallRegistry:
     def peer_left(self, call_id: str, user: str, detail: str = '') -> Call:
         return self._apply('peer_left', call_id, user, detail=detail)
 
-    def tab_gone(self, user: str, tab: str, tabs_left: int) -> Call | None:
-        """A tab of `user` is gone for good (closed, reloaded or lost): end what depended on it."""
+    def tab_gone(self, user: str, tab: str, tabs_left: int, successor: str | None = None) -> Call | None:
+        """A tab of `user` is gone for good (closed, reloaded or lost): end what depended on it.
+
+        `successor` (one of the user's remaining tabs) takes over a ringing call placed from the lost tab.
+        """
         call = self.live_call_of(user)
         if call is None:
             return None
         if call.state is RINGING and user == call.caller and tabs_left == 0:
             return self._apply('caller_left', call.id, user)
+        if call.state is RINGING and user == call.caller and call.caller_tab == tab and successor is not None:
+            return self._apply('caller_moved', call.id, user, caller_tab=successor)
         if call.state is not RINGING and call.tab_of(user) == tab:
             return self._apply('tab_lost', call.id, user)
         return None

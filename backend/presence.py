@@ -17,7 +17,7 @@ FLUSH_DELAY = 0.1  # seconds a change waits for others to join its batch
 class Presence:
     def __init__(self, is_busy: Callable[[str], bool] = lambda _user: False, flush_delay: float = FLUSH_DELAY) -> None:
         self._is_busy = is_busy
-        self._tabs: dict[str, set[str]] = {}
+        self._tabs: dict[str, dict[str, None]] = {}  # user -> their tabs, oldest first
         self._published: dict[str, str] = {}
         self._dirty: set[str] = set()
         self._flush_delay = flush_delay
@@ -29,16 +29,17 @@ class Presence:
             return OFFLINE
         return BUSY if self._is_busy(user) else ONLINE
 
-    def tabs(self, user: str) -> frozenset[str]:
-        return frozenset(self._tabs.get(user, ()))
+    def tabs(self, user: str) -> tuple[str, ...]:
+        """The user's connected tabs, oldest first."""
+        return tuple(self._tabs.get(user, ()))
 
     def tab_connected(self, user: str, tab: str) -> None:
-        self._tabs.setdefault(user, set()).add(tab)
+        self._tabs.setdefault(user, {})[tab] = None
         self.touch(user)
 
     def tab_gone(self, user: str, tab: str) -> None:
-        tabs = self._tabs.get(user, set())
-        tabs.discard(tab)
+        tabs = self._tabs.get(user, {})
+        tabs.pop(tab, None)
         if not tabs:
             self._tabs.pop(user, None)
         self.touch(user)

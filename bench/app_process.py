@@ -126,3 +126,50 @@ def cpu_seconds(pid: int) -> float:
     stat = Path(f'/proc/{pid}/stat').read_text()
     fields = stat[stat.rindex(')') + 2:].split()  # the command name may hold spaces: cut after its ')'
     return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
+class LoopProbe:
+    """How responsive the server's event loop is: the time to fetch a 108-byte static file, every `interval`.
+
+    Everything in a NiceGUI app (page builds, socket messages, presence batches) shares one event loop, so
+    a long answer here means every tab waited that long. The probe runs in the benchmark's own loop.
+    """
+
+    def __init__(self, base_url: str, interval: float = 0.1) -> None:
+        from importlib.metadata import version
+
+        self.url = f'{base_url}/_nicegui/{version("nicegui")}/static/headwind.css'
+        self.interval = interval
+        self.samples: list[tuple[float, float]] = []  # (sent at, seconds to answer)
+        self._task = None
+
+    def start(self, http) -> None:
+        """Probe with `http` (an aiohttp session) until `stop()`."""
+        import asyncio
+
+        async def probe() -> None:
+            while True:
+                sent = time.perf_counter()
+                try:
+                    async with http.get(self.url) as response:
+                        await response.read()
+                except (OSError, aiohttp_errors()):  # a refused probe is a stall of unknown length: skip it
+                    await asyncio.sleep(self.interval)
+                    continue
+                self.samples.append((sent, time.perf_counter() - sent))
+                await asyncio.sleep(self.interval)
+
+        self._task = asyncio.create_task(probe())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def worst(self, since: float = 0.0, until: float = float('inf')) -> float:
+        """The longest answer among probes sent in [since, until], in seconds (0 when none)."""
+        return max((took for sent, took in self.samples if since <= sent <= until), default=0.0)
+
+
+def aiohttp_errors() -> type[Exception]:
+    import aiohttp
+    return aiohttp.ClientError

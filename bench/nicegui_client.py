@@ -33,8 +33,10 @@ import orjson
 import socketio
 
 from .app_process import PASSWORD
+from .report import gather_limited
 
 SOCKET_PATH = '/_nicegui_ws/socket.io'
+SEARCH = 'placeholder=Search people'  # the directory's search box has no data-testid: found by its placeholder
 ACK_INTERVAL = 3.0  # nicegui.js: setInterval(() => ack(), 3000)
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 _QUERY = re.compile(r'^\s*query: (\{.*\}),\s*$', re.M)
@@ -55,6 +57,10 @@ class OrjsonCodec:
 
 class PageError(RuntimeError):
     """A page did not load or a tab did not reach the state the benchmark waits for."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def http_session() -> aiohttp.ClientSession:
@@ -97,6 +103,10 @@ class Tab:
         self._waiters: list[tuple[Callable[[Tab], bool], asyncio.Future[float]]] = []
         self.on_message: Callable[[Tab, str, float], None] | None = None
         self.sio: socketio.AsyncClient | None = None
+        self.dropped = False  # the socket went away without close(): e.g. the server missed its ping deadline
+        self._closing = False
+        self.connected_at = 0.0
+        self.retries = 0  # page loads NiceGUI answered with HTTP 500 (not built within its response timeout)
 
     # ---- loading and connecting ----
     async def open(self, path: str, timeout: float = 60) -> None:
@@ -107,7 +117,8 @@ class Tab:
             if 'session' in response.cookies:
                 self.cookie = response.cookies['session'].value
             if response.status != 200:
-                raise PageError(f'{self.name} GET {path}: HTTP {response.status} {response.headers.get("location", "")}')
+                where = response.headers.get('location', '')
+                raise PageError(f'{self.name} GET {path}: HTTP {response.status} {where}', response.status)
         elements_match, query_match = _ELEMENTS.search(text), _QUERY.search(text)
         if not elements_match or not query_match:
             raise PageError(f'{self.name} GET {path}: not a NiceGUI page')
@@ -127,12 +138,19 @@ class Tab:
         params.update(document_id=str(uuid.uuid4()), tab_id=str(uuid.uuid4()))  # as nicegui.js adds them
         sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, json=OrjsonCodec, http_session=self.http)
         sio.on('*', self._receive)
+        sio.on('disconnect', self._disconnected)
         await sio.connect(f'{self.base_url}?{urlencode(params)}', transports=['websocket'], socketio_path=SOCKET_PATH,
                           wait_timeout=timeout)
         self.sio = sio
+        self.connected_at = time.perf_counter()
+
+    def _disconnected(self, *_: Any) -> None:
+        if not self._closing:
+            self.dropped = True
 
     async def close(self) -> None:
         """Drop the socket, as closing the browser tab does."""
+        self._closing = True
         if self.sio is not None:
             await self.sio.disconnect()
 
@@ -262,6 +280,10 @@ async def ack_forever(tabs: Callable[[], Iterable[Tab]], interval: float = ACK_I
 
 
 # ---- the app's pages, driven exactly as a user in a browser would ----
+def _left_or_refused(tab: Tab) -> bool:
+    return tab.navigated_to == '/' or bool(tab.text('auth-error'))
+
+
 async def register(base_url: str, http: aiohttp.ClientSession, username: str, password: str = PASSWORD) -> str:
     """Create an account through /register; returns the session cookie (the user is logged in)."""
     tab = Tab(base_url, http, name=username)
@@ -271,7 +293,7 @@ async def register(base_url: str, http: aiohttp.ClientSession, username: str, pa
         await tab.type('register-password', password)
         await tab.type('register-password-confirm', password)
         await tab.click('register-submit')
-        await tab.wait_for(lambda t: t.navigated_to == '/' or t.has('auth-error') and bool(t.text('auth-error')),
+        await tab.wait_for(_left_or_refused,
                            timeout=60, what='the dashboard after registering')
         if tab.navigated_to != '/':
             raise PageError(f'{username}: register refused: {tab.text("auth-error")}')
@@ -288,7 +310,7 @@ async def log_in(base_url: str, http: aiohttp.ClientSession, username: str, pass
         await tab.type('login-username', username)
         await tab.type('login-password', password)
         await tab.click('login-submit')
-        await tab.wait_for(lambda t: t.navigated_to == '/' or t.has('auth-error') and bool(t.text('auth-error')),
+        await tab.wait_for(_left_or_refused,
                            timeout=60, what='the dashboard after logging in')
         if tab.navigated_to != '/':
             raise PageError(f'{username}: login refused: {tab.text("auth-error")}')
@@ -297,16 +319,70 @@ async def log_in(base_url: str, http: aiohttp.ClientSession, username: str, pass
     return tab.cookie
 
 
-async def open_dashboard(base_url: str, http: aiohttp.ClientSession, username: str, cookie: str) -> Tab:
-    """Open `/` for a logged-in user and connect it; presence counts the tab from this connect."""
-    tab = Tab(base_url, http, cookie=cookie, name=username)
-    await tab.open('/')
+HIDE = '~'  # a search no username matches (usernames are [A-Za-z0-9_.-]): the directory renders no rows
+
+
+async def open_dashboard(base_url: str, http: aiohttp.ClientSession, username: str, cookie: str,
+                         search: str | None = None, retries: int = 5) -> Tab:
+    """Open `/` for a logged-in user and connect it; presence counts the tab from this connect.
+
+    A page that NiceGUI could not build within its response timeout (HTTP 500, "Response for / not ready")
+    is asked for again, as a user would reload it; `tab.retries` counts those. With `search`, the tab then
+    types it into "Search people" and waits until the directory shows the result.
+    """
+    for attempt in range(retries + 1):
+        tab = Tab(base_url, http, cookie=cookie, name=username)
+        try:
+            await tab.open('/')
+            break
+        except PageError as error:
+            if error.status != 500 or attempt == retries:
+                raise
+            await asyncio.sleep(0.5)
+    tab.retries = attempt
     if tab.text('me') != username:
         raise PageError(f'{username}: the dashboard shows me={tab.text("me")!r}')
+    if search is not None:
+        await search_directory(tab, search)
     return tab
 
 
-SEARCH = 'placeholder=Search people'
+async def search_directory(tab: Tab, text: str, until: Callable[[Tab], bool] | None = None,
+                           timeout: float = 120) -> None:
+    """Type `text` into "Search people" and wait until the directory answers: by default until every row
+    matches (no rows for `HIDE`); pass `until` when that holds already (e.g. clearing the search)."""
+    needle = text.strip().lower()
+
+    def shows_matches(t: Tab) -> bool:
+        rows = [key[len('user-'):] for key in t.keys('user-')]
+        return not rows if needle == HIDE else bool(rows) and all(needle in row.lower() for row in rows)
+
+    answered = tab.expect(until or shows_matches)
+    await tab.type(SEARCH, text)
+    try:
+        await asyncio.wait_for(answered, timeout)
+    except TimeoutError:
+        raise PageError(f'{tab.name}: the directory did not answer the search {text!r}') from None
+
+
+async def sign_in_all(base_url: str, http: aiohttp.ClientSession, names: list[str], registered: list[str],
+                      concurrency: int = 16) -> dict[str, str]:
+    """Session cookies for `names`: `registered` sign up through /register, the others sign in through /login."""
+    cookies = dict(zip(registered, await gather_limited(
+        (register(base_url, http, name) for name in registered), concurrency), strict=True))
+    others = [name for name in names if name not in cookies]
+    cookies.update(zip(others, await gather_limited(
+        (log_in(base_url, http, name) for name in others), concurrency), strict=True))
+    return cookies
+
+
+async def open_dashboards(base_url: str, http: aiohttp.ClientSession, cookies: dict[str, str], names: list[str],
+                          concurrency: int = 16, search: Callable[[str], str | None] = lambda _name: None
+                          ) -> list[Tab]:
+    return await gather_limited((open_dashboard(base_url, http, name, cookies[name], search=search(name))
+                                 for name in names), concurrency)
+
+
 
 
 def statuses(tab: Tab) -> dict[str, str]:

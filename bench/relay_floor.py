@@ -6,7 +6,9 @@ It also serves the call-setup floor page (bench/static/call_floor.html) and Nice
 
 Server: `python -m bench.relay_floor` (PORT and HOST from the environment). A client connects with
 `?name=<user>` and sends `relay` messages `{to: [names], payload: {...}}`; each named client receives `payload`
-as a `relay` message.
+as a `relay` message. A client that connects with `&announce=1` is the presence floor: its connect and its
+disconnect are broadcast at once to every other client as `{kind: 'presence', user, status}`, one message per
+change per client (no batching, no reconnect window).
 """
 from __future__ import annotations
 
@@ -36,15 +38,22 @@ def create_app() -> socketio.ASGIApp:
 
     @sio.on('connect')
     async def connect(sid: str, environ: dict, _auth: Any = None) -> None:
-        name = parse_qs(environ.get('QUERY_STRING', '')).get('name', [sid])[0]
+        query = parse_qs(environ.get('QUERY_STRING', ''))
+        name = query.get('name', [sid])[0]
+        announce = query.get('announce', ['0'])[0] == '1'
         sids[name] = sid
-        await sio.save_session(sid, {'name': name})
+        await sio.save_session(sid, {'name': name, 'announce': announce})
+        if announce:
+            await sio.emit('relay', {'kind': 'presence', 'user': name, 'status': 'online'}, skip_sid=sid)
 
     @sio.on('disconnect')
     async def disconnect(sid: str, _reason: Any = None) -> None:
-        name = (await sio.get_session(sid)).get('name')
+        session = await sio.get_session(sid)
+        name = session.get('name')
         if sids.get(name) == sid:
             del sids[name]
+        if session.get('announce'):
+            await sio.emit('relay', {'kind': 'presence', 'user': name, 'status': 'offline'}, skip_sid=sid)
 
     @sio.on('relay')
     async def relay(_sid: str, message: dict) -> None:
@@ -67,10 +76,12 @@ def start_relay() -> ScriptServer:
 class RelayTab:
     """A synthetic client of the relay with the same waiting API as `nicegui_client.Tab`."""
 
-    def __init__(self, base_url: str, http: aiohttp.ClientSession, name: str) -> None:
+    def __init__(self, base_url: str, http: aiohttp.ClientSession, name: str, announce: bool = False) -> None:
         self.base_url = base_url.rstrip('/')
         self.http = http
         self.name = name
+        self.announce = announce
+        self.on_message: Callable[[RelayTab, dict, float], None] | None = None
         self.messages = 0
         self.last: dict = {}
         self._waiters: list[tuple[Callable[[dict], bool], asyncio.Future[float]]] = []
@@ -79,7 +90,8 @@ class RelayTab:
     async def open(self, timeout: float = 60) -> None:
         sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, json=OrjsonCodec, http_session=self.http)
         sio.on('relay', self._receive)
-        await sio.connect(f'{self.base_url}?{urlencode({"name": self.name})}', transports=['websocket'],
+        query = urlencode({'name': self.name, 'announce': int(self.announce)})
+        await sio.connect(f'{self.base_url}?{query}', transports=['websocket'],
                           wait_timeout=timeout)
         self.sio = sio
 
@@ -101,6 +113,8 @@ class RelayTab:
                 else:
                     waiting.append((predicate, future))
             self._waiters = waiting
+        if self.on_message is not None:
+            self.on_message(self, payload, now)
 
     async def send(self, to: list[str], payload: dict) -> float:
         sent = time.perf_counter()

@@ -33,16 +33,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .app_process import new_data_dir, precreate_users, start_app, stop
+from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, stop
 from .nicegui_client import (
-    SEARCH,
+    HIDE,
     PageError,
     Tab,
     ack_forever,
     http_session,
-    log_in,
-    open_dashboard,
-    register,
+    open_dashboards,
+    sign_in_all,
 )
 from .relay_floor import RelayTab, start_relay
 from .report import CpuMeter, gather_limited, ratio, summary_ms, table, target, write_result
@@ -191,31 +190,12 @@ async def run_pairs(sides: list[Side], rounds: int, warmup: int, think: float, s
             'calls_per_s': len(samples.ring) / cpu['wall_s'] if cpu['wall_s'] else math.nan, **cpu}
 
 
-async def setup_dashboards(base_url: str, http: Any, names: list[str], registered: list[str],
-                           concurrency: int = 16) -> list[Tab]:
-    """Register a few users through /register, sign every other one in through /login, open every dashboard."""
-    cookies = dict(zip(registered, await gather_limited(
-        (register(base_url, http, name) for name in registered), concurrency), strict=True))
-    others = [name for name in names if name not in cookies]
-    cookies.update(zip(others, await gather_limited((log_in(base_url, http, name) for name in others), concurrency),
-                       strict=True))
-    return await gather_limited((open_dashboard(base_url, http, name, cookies[name]) for name in names), concurrency)
-
-
-async def search_peers(tabs: list[Tab]) -> None:
-    """Each tab searches for its peer, which leaves the peer's row (and its call button) as the only one."""
-    async def search(tab: Tab, peer: Tab) -> None:
-        shown = tab.expect(lambda t: set(t.keys('user-')) == {f'user-{peer.name}'})
-        await tab.type(SEARCH, peer.name)
-        await asyncio.wait_for(shown, STEP_TIMEOUT)
-
-    peers = [(tabs[i], tabs[i ^ 1]) for i in range(len(tabs) - len(tabs) % 2)]
-    await gather_limited((search(tab, peer) for tab, peer in peers), 32)
-
-
 async def measure_app(n: int, rounds: int, warmup: int, think: float, page_registrations: int) -> dict:
     names = usernames(n)
     registered = names[:min(page_registrations, n)]
+    # Each user searches for their peer right away: with hundreds of users that is how the call button is
+    # reached, and the odd one out hides the directory.
+    peer = {name: names[i ^ 1] if (i ^ 1) < n else HIDE for i, name in enumerate(names)}
     data_dir = new_data_dir(f'ring{n}')
     server = None
     failed = True
@@ -223,14 +203,20 @@ async def measure_app(n: int, rounds: int, warmup: int, think: float, page_regis
         precreate_users(data_dir, names[len(registered):])
         server = start_app(data_dir)
         async with http_session() as http:
+            probe = LoopProbe(server.url)
+            probe.start(http)
             started = time.perf_counter()
-            tabs = await setup_dashboards(server.url, http, names, registered)
+            cookies = await sign_in_all(server.url, http, names, registered)
+            tabs = await open_dashboards(server.url, http, cookies, names, search=peer.get)
             acker = asyncio.create_task(ack_forever(lambda: tabs))
-            await search_peers(tabs)
             setup_s = time.perf_counter() - started
+            setup_stall = probe.worst()
             await asyncio.sleep(1.0)  # let the last presence batches land
+            measured_from = time.perf_counter()
             result = await run_pairs([AppSide(tab) for tab in tabs], rounds, warmup, think, server.process.pid)
-            result['setup_s'] = setup_s
+            result.update(setup_s=setup_s, setup_worst_stall_s=setup_stall, worst_stall_s=probe.worst(measured_from),
+                          page_retries=sum(tab.retries for tab in tabs), dropped_sockets=sum(t.dropped for t in tabs))
+            probe.stop()
             acker.cancel()
             await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
         failed = False

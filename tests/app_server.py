@@ -28,7 +28,7 @@ class AppServer:
         env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST', 'NICEGUI_'))}
         env.update(PORT=str(self.port), HOST='127.0.0.1', DATA_DIR=str(data_dir), **settings)
         data_dir.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.log_path, 'w')
+        self._log = open(self.log_path, 'a')  # a restart on the same folder appends
         self.process = subprocess.Popen([sys.executable, 'main.py'], cwd=PROJECT_DIR, env=env,
                                         stdout=self._log, stderr=subprocess.STDOUT)
         self._wait_until_up()

@@ -14,9 +14,10 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / 'test-artifacts'
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data folder and database; a developer's .env or data never leaks in."""
     data_dir = tmp_path / 'data'
+    # Empty means "the default" and, unlike a missing variable, is not filled in again from a .env file.
     for name in ('DATABASE_URL', 'STORAGE_SECRET', 'RING_TIMEOUT', 'ICE_SERVERS', 'AGORA_APP_ID',
-                 'AGORA_APP_CERTIFICATE', 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT'):
-        monkeypatch.delenv(name, raising=False)
+                 'AGORA_APP_CERTIFICATE', 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT', 'AGORA_SDK_URL'):
+        monkeypatch.setenv(name, '')
     monkeypatch.setenv('DATA_DIR', str(data_dir))
     return data_dir
 

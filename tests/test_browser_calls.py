@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from .app_server import AppServer
 from .browser import by_testid, log_in, register
 
 pytestmark = pytest.mark.browser
@@ -16,6 +17,7 @@ def two_people(start_app, chromium):
     alice, bob = (context.new_page() for context in contexts)
     register(alice, app.url, 'alice')
     register(bob, app.url, 'bob')
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
     yield app, alice, bob
     for context in contexts:
         context.close()
@@ -64,3 +66,20 @@ def test_invite_and_cancel(two_people):
     expect(bob.get_by_text('1 missed · mark seen')).to_be_visible()
     expect(by_testid(alice, 'history-item')).to_have_count(1)
     expect(by_testid(alice, 'history-item')).to_contain_text('Cancelled')
+
+
+def test_a_call_interrupted_by_a_restart_is_still_in_the_history(two_people):
+    app, alice, bob = two_people
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-call')).to_be_visible()
+    app.stop()
+    restarted = AppServer(app.data_dir)  # same data folder, as after `python main.py` again
+    try:
+        for page in (alice, bob):
+            page.goto(restarted.url)  # the session survived the restart too
+            expect(by_testid(page, 'history-item')).to_have_count(1)
+            expect(by_testid(page, 'history-item')).to_contain_text('Interrupted')
+            expect(by_testid(page, 'incoming-call')).to_have_count(0)
+    finally:
+        restarted.stop()
+    assert 'Traceback' not in restarted.log()

@@ -99,8 +99,8 @@ def test_denied_camera_ends_the_call_as_media_failed(start_app, chromium, artifa
     alice = alice_context.new_page()
     register(alice, app.url, 'alice')
     # Without the fake permission prompt, a context that was granted nothing is refused the camera.
-    strict = chromium.browser_type.launch(executable_path=CHROMIUM,
-                                          args=[arg for arg in CHROMIUM_ARGS if arg != '--use-fake-ui-for-media-stream'])
+    args = [arg for arg in CHROMIUM_ARGS if arg != '--use-fake-ui-for-media-stream']
+    strict = chromium.browser_type.launch(executable_path=CHROMIUM, args=args)
     bob = strict.new_context().new_page()
     register(bob, app.url, 'bob')
     expect(by_testid(alice, 'status-bob')).to_have_text('online')

@@ -626,3 +626,62 @@ def test_ended_calls_never_ring_again(w: World) -> None:
     w.clock.advance(RING)
     assert [c.id for c in w.ended] == [call.id, again.id]
     assert all(c.id != call.id for c in w.changed[2:])
+
+
+# ---- Agora RTM mode: outcomes the pages report from Agora's signalling ----
+@pytest.mark.parametrize(('action', 'actor', 'outsider', 'reason'), [
+    ('refused_busy', 'bob', 'alice', EndReason.BUSY),
+    ('peer_offline', 'alice', 'bob', EndReason.OFFLINE),
+    ('no_response', 'alice', 'bob', EndReason.NO_ANSWER),
+    ('signaling_failed', 'bob', 'carol', EndReason.ERROR),
+    ('signaling_failed', 'alice', 'carol', EndReason.ERROR),
+])
+def test_ringing_outcomes_reported_from_agora(w: World, action: str, actor: str, outsider: str,
+                                              reason: EndReason) -> None:
+    call = ringing(w)
+    with pytest.raises(CallRefused):
+        getattr(w.calls, action)(call.id, outsider)
+    assert w.calls.get(call.id) == call
+    final = getattr(w.calls, action)(call.id, actor)
+    assert assert_ended_once(w, call.id, reason, actor) == final
+    answered = connecting(w, 'carol', 'dave')
+    with pytest.raises(CallRefused):  # only while ringing
+        getattr(w.calls, action)(answered.id, 'dave' if actor == 'bob' else 'carol')
+
+
+@pytest.mark.parametrize('setup', [connecting, active])
+def test_peer_left_ends_the_call_as_the_peers(w: World, setup) -> None:
+    call = setup(w)
+    with pytest.raises(CallRefused):
+        w.calls.peer_left(call.id, 'carol')
+    final = w.calls.peer_left(call.id, 'alice', 'user-left')
+    assert final.detail == 'user-left'
+    assert assert_ended_once(w, call.id, EndReason.CONNECTION_LOST, 'bob') == final
+
+
+def test_peer_left_is_refused_while_ringing(w: World) -> None:
+    call = ringing(w)
+    with pytest.raises(CallRefused):
+        w.calls.peer_left(call.id, 'alice')
+    assert w.calls.get(call.id) == call
+
+
+def test_callee_online_overrides_this_servers_presence(w: World) -> None:
+    offline = w.calls.invite('alice', 'bob', 'alice-1', callee_online=False)  # bob has a tab here
+    assert offline.state is ENDED and offline.end_reason is EndReason.OFFLINE
+    w.tabs['carol'].clear()
+    call = w.calls.invite('alice', 'carol', 'alice-1', callee_online=True)  # no tab here, but online on Agora
+    assert call.state is RINGING and w.calls.live_call_of('carol') == call
+
+
+def test_a_reloaded_calling_tab_hands_the_ringing_call_to_the_new_tab() -> None:
+    clock = ManualClock()
+    registry = CallRegistry(resolve_user=lambda name: name, is_online=lambda _: True, clock=clock)
+    call = registry.invite('alice', 'bob', 'old-tab')
+    clock.advance(10)
+    moved = registry.tab_gone('alice', 'old-tab', tabs_left=1, successor='new-tab')
+    assert moved is not None and moved.state is RINGING and moved.caller_tab == 'new-tab'
+    assert moved.ring_deadline == call.ring_deadline  # the ring keeps its deadline
+    assert registry.tab_gone('alice', 'some-other-tab', tabs_left=1, successor='new-tab') is None
+    accepted = registry.accept(call.id, 'bob', 'bob-tab')
+    assert accepted.tab_of('alice') == 'new-tab'

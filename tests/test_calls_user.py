@@ -1,6 +1,8 @@
 """The ringing lifecycle with NiceGUI's simulated users: two (or three) people, every outcome, both screens."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from nicegui.testing import User
 
@@ -156,3 +158,18 @@ async def test_a_tab_opened_mid_ring_shows_the_banner(create_user):
     await bob.open('/')  # reload
     await should_read(bob, 'incoming-caller', 'alice')
     await bob.should_see('Rings for 4')  # ~45 s left on the server's clock
+
+
+async def test_a_reloaded_calling_tab_still_gets_the_call(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    reloaded = User(alice.http_client)
+    await reloaded.open('/')
+    await reloaded.should_see(marker='outgoing-call')
+    await asyncio.sleep(0.2)  # the new page counts once its socket is connected; the old one goes 3 s later
+    close_tab(alice)
+    await reloaded.should_see(marker='outgoing-call')
+    bob.find(marker='accept-call').click()
+    await reloaded.should_see(marker='call-view')
+    await bob.should_see(marker='call-view')

@@ -32,17 +32,17 @@ def presence(busy: set[str]) -> Presence:
 # ---- without a running loop every change is published at once ----
 def test_status_follows_the_tabs(presence: Presence) -> None:
     seen = Recorder(presence)
-    assert presence.status('alice') == OFFLINE and presence.tabs('alice') == frozenset()
+    assert presence.status('alice') == OFFLINE and presence.tabs('alice') == ()
     presence.tab_connected('alice', 't1')
     assert presence.status('alice') == ONLINE
     assert seen.batches == [{'alice': ONLINE}]
     presence.tab_connected('alice', 't2')
-    assert presence.tabs('alice') == frozenset({'t1', 't2'})
+    assert presence.tabs('alice') == ('t1', 't2')  # oldest first
     presence.tab_gone('alice', 't1')
-    assert presence.status('alice') == ONLINE and presence.tabs('alice') == frozenset({'t2'})
+    assert presence.status('alice') == ONLINE and presence.tabs('alice') == ('t2',)
     assert seen.batches == [{'alice': ONLINE}]  # still online: nothing to publish
     presence.tab_gone('alice', 't2')
-    assert presence.status('alice') == OFFLINE and presence.tabs('alice') == frozenset()
+    assert presence.status('alice') == OFFLINE and presence.tabs('alice') == ()
     assert seen.batches == [{'alice': ONLINE}, {'alice': OFFLINE}]
 
 
@@ -59,7 +59,7 @@ def test_tabs_is_a_snapshot(presence: Presence) -> None:
     presence.tab_connected('alice', 't1')
     tabs = presence.tabs('alice')
     presence.tab_connected('alice', 't2')
-    assert tabs == frozenset({'t1'})
+    assert tabs == ('t1',)
 
 
 def test_gone_of_an_unknown_tab_or_user_is_harmless(presence: Presence) -> None:

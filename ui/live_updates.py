@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections import defaultdict
 
-from nicegui import Event, background_tasks, run
+from nicegui import Event, app, background_tasks, run
 
 from backend.accounts import Account
 from backend.call_registry import Call
@@ -60,6 +60,10 @@ class LiveUpdates:
                 self._calls[user].emit(call)
 
     def _store_call(self, call: Call) -> None:
+        if app.is_stopping:  # no worker threads any more; one blocking write while shutting down is fine
+            self._services.history.record(call)
+            return
+
         async def store() -> None:
             await run.io_bound(self._services.history.record, call)
             for user in (call.caller, call.callee):

@@ -26,7 +26,10 @@ class CallHistoryList(ui.column):
             self._items = hook(ui.column().classes('w-full gap-0'), 'history')
 
     async def refresh(self) -> None:
-        entries, missed = await run.io_bound(self._load)
+        loaded = await run.io_bound(self._load)
+        if loaded is None:
+            return  # the server is shutting down
+        entries, missed = loaded
         self._items.clear()
         with self._items:
             if not entries:

@@ -69,7 +69,8 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
 
         def tab_gone() -> None:
             services.presence.tab_gone(me, client.id)
-            services.calls.tab_gone(me, client.id, tabs_left=len(services.presence.tabs(me)))
+            tabs = services.presence.tabs(me)
+            services.calls.tab_gone(me, client.id, tabs_left=len(tabs), successor=tabs[-1] if tabs else None)
 
         services.presence.tab_connected(me, client.id)
         client.on_delete(tab_gone)

@@ -19,7 +19,8 @@ def register_page(services: Services) -> None:
             return
 
         async def submit() -> None:
-            problem = username_problem(username.value) or password_problem(password.value)
+            name = username.value.strip()  # e.g. a trailing space from autofill
+            problem = username_problem(name) or password_problem(password.value)
             if problem is None and password.value != confirm.value:
                 problem = 'The two passwords do not match.'
             if problem:
@@ -27,7 +28,7 @@ def register_page(services: Services) -> None:
                 return
             button.disable()
             try:
-                account = await run.io_bound(services.accounts.register, username.value, password.value)
+                account = await run.io_bound(services.accounts.register, name, password.value)
             except AccountError as refusal:
                 show_error(error, str(refusal))
                 return
