@@ -173,3 +173,10 @@ class LoopProbe:
 def aiohttp_errors() -> type[Exception]:
     import aiohttp
     return aiohttp.ClientError
+
+
+def start_bare_page() -> ScriptServer:
+    """The bare NiceGUI page (bench/bare_page.py) in its own process and data folder."""
+    data_dir = new_data_dir('bare')
+    return ScriptServer([str(PROJECT_DIR / 'bench' / 'bare_page.py')], data_dir,
+                        env={'NICEGUI_STORAGE_PATH': str(data_dir / '.nicegui')})

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import random
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -103,9 +104,17 @@ class Tab:
         self._waiters: list[tuple[Callable[[Tab], bool], asyncio.Future[float]]] = []
         self.on_message: Callable[[Tab, str, float], None] | None = None
         self.sio: socketio.AsyncClient | None = None
-        self.dropped = False  # the socket went away without close(): e.g. the server missed its ping deadline
+        self.drops = 0  # sockets that went away without close(): e.g. the server missed its ping deadline
+        self.reconnects = 0  # ... and came back to the same client, as socket.io-client does
+        self.reloads = 0  # ... or found the client deleted, so the page was loaded again, as nicegui.js does
+        self.lost = False
+        self._unsent: list[dict] = []  # events fired while the socket was down (socket.io-client buffers them too)
+        self._reconnecting: asyncio.Task | None = None
+        self.after_reload: Callable[[Tab], Awaitable[None]] | None = None  # e.g. type the search again
+        self.path = '/'
+        self._params: dict[str, str] = {}
         self._closing = False
-        self.connected_at = 0.0
+        self.connecting_at = 0.0  # when the websocket connect started: the moment this tab tries to count
         self.retries = 0  # page loads NiceGUI answered with HTTP 500 (not built within its response timeout)
 
     # ---- loading and connecting ----
@@ -136,21 +145,57 @@ class Tab:
         params = {key: ('true' if value else 'false') if isinstance(value, bool) else str(value)
                   for key, value in query.items()}
         params.update(document_id=str(uuid.uuid4()), tab_id=str(uuid.uuid4()))  # as nicegui.js adds them
-        sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, json=OrjsonCodec, http_session=self.http)
+        self.path, self._params = path, params
+        self.connecting_at = time.perf_counter()
+        await self._connect(timeout)
+
+    async def _connect(self, timeout: float = 60) -> None:
+        # A long request timeout: a busy server may take seconds to accept the websocket (that is measured, not fatal).
+        sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, json=OrjsonCodec, http_session=self.http,
+                                   request_timeout=120)
         sio.on('*', self._receive)
         sio.on('disconnect', self._disconnected)
-        await sio.connect(f'{self.base_url}?{urlencode(params)}', transports=['websocket'], socketio_path=SOCKET_PATH,
-                          wait_timeout=timeout)
+        await sio.connect(f'{self.base_url}?{urlencode(self._params)}', transports=['websocket'],
+                          socketio_path=SOCKET_PATH, wait_timeout=timeout)
         self.sio = sio
-        self.connected_at = time.perf_counter()
+
+    @property
+    def dropped(self) -> bool:
+        return self.drops > 0
 
     def _disconnected(self, *_: Any) -> None:
         if not self._closing:
-            self.dropped = True
+            self.drops += 1
+            self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        """What nicegui.js does after a lost socket: reconnect to the same client with the current message id
+        (socket.io-client waits 0.5 to 1.5 s first); if the server has deleted the client, reload the page."""
+        await asyncio.sleep(random.uniform(0.5, 1.5))
+        if self._closing:
+            return
+        self._params['next_message_id'] = str(self.next_message_id)
+        try:
+            await self._connect()
+            self.reconnects += 1
+            unsent, self._unsent = self._unsent, []
+            for message in unsent:
+                await self.sio.emit('event', message)
+        except socketio.exceptions.ConnectionError:
+            self.reloads += 1
+            self._unsent.clear()  # a reloaded page forgets them
+            try:
+                await self.open(self.path)
+                if self.after_reload is not None:
+                    await self.after_reload(self)
+            except (PageError, socketio.exceptions.ConnectionError, aiohttp.ClientError, TimeoutError):
+                self.lost = True  # counted; the benchmark's waits on this tab will time out and say so
 
     async def close(self) -> None:
         """Drop the socket, as closing the browser tab does."""
         self._closing = True
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
         if self.sio is not None:
             await self.sio.disconnect()
 
@@ -231,9 +276,12 @@ class Tab:
         listener = next((listener for listener in element.get('events', ()) if listener['type'] == event_type), None)
         if listener is None:
             raise PageError(f'{self.name}: {key!r} has no {event_type!r} listener')
+        message = {'id': element_id, 'client_id': self.client_id, 'listener_id': listener['listener_id'], 'args': args}
         sent = time.perf_counter()
-        await self.sio.emit('event', {'id': element_id, 'client_id': self.client_id,
-                                      'listener_id': listener['listener_id'], 'args': args})
+        if self.connected:
+            await self.sio.emit('event', message)
+        else:
+            self._unsent.append(message)
         return sent
 
     async def click(self, key: str) -> float:
@@ -335,8 +383,8 @@ async def open_dashboard(base_url: str, http: aiohttp.ClientSession, username: s
         try:
             await tab.open('/')
             break
-        except PageError as error:
-            if error.status != 500 or attempt == retries:
+        except (PageError, socketio.exceptions.ConnectionError) as error:
+            if getattr(error, 'status', 500) != 500 or attempt == retries:
                 raise
             await asyncio.sleep(0.5)
     tab.retries = attempt
@@ -344,6 +392,11 @@ async def open_dashboard(base_url: str, http: aiohttp.ClientSession, username: s
         raise PageError(f'{username}: the dashboard shows me={tab.text("me")!r}')
     if search is not None:
         await search_directory(tab, search)
+
+        async def search_again(reloaded: Tab) -> None:
+            await search_directory(reloaded, search)
+
+        tab.after_reload = search_again
     return tab
 
 
@@ -357,12 +410,20 @@ async def search_directory(tab: Tab, text: str, until: Callable[[Tab], bool] | N
         rows = [key[len('user-'):] for key in t.keys('user-')]
         return not rows if needle == HIDE else bool(rows) and all(needle in row.lower() for row in rows)
 
+    # An event sent just as the server dropped the socket is lost (in a browser too, where the user would
+    # type again): if the answer does not come, type it again (the same value again changes nothing).
     answered = tab.expect(until or shows_matches)
-    await tab.type(SEARCH, text)
-    try:
-        await asyncio.wait_for(answered, timeout)
-    except TimeoutError:
-        raise PageError(f'{tab.name}: the directory did not answer the search {text!r}') from None
+    deadline = time.perf_counter() + timeout
+    while True:
+        await tab.type(SEARCH, text)
+        try:
+            await asyncio.wait_for(asyncio.shield(answered), min(15.0, max(0.1, deadline - time.perf_counter())))
+            return
+        except TimeoutError:
+            if time.perf_counter() >= deadline:
+                answered.cancel()
+                raise PageError(f'{tab.name}: the directory did not answer the search {text!r} in {timeout} s '
+                                f'(drops={tab.drops}, rows={statuses(tab)})') from None
 
 
 async def sign_in_all(base_url: str, http: aiohttp.ClientSession, names: list[str], registered: list[str],
@@ -381,8 +442,6 @@ async def open_dashboards(base_url: str, http: aiohttp.ClientSession, cookies: d
                           ) -> list[Tab]:
     return await gather_limited((open_dashboard(base_url, http, name, cookies[name], search=search(name))
                                  for name in names), concurrency)
-
-
 
 
 def statuses(tab: Tab) -> dict[str, str]:

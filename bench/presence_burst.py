@@ -45,7 +45,17 @@ from .nicegui_client import (
     statuses,
 )
 from .relay_floor import RelayTab, start_relay
-from .report import PROJECT_DIR, CpuMeter, gather_limited, ratio, summary_ms, table, target, write_result
+from .report import (
+    PROJECT_DIR,
+    CpuMeter,
+    gather_limited,
+    idle_cpu_share,
+    ratio,
+    summary_ms,
+    table,
+    target,
+    write_result,
+)
 
 NAME = 'presence_burst'
 DEFAULT_SIZES = (100, 500, 1000)
@@ -108,7 +118,8 @@ class Phase:
             return False
 
     def report(self, started: float, changed_at: dict[str, float], changes: int, cpu: dict,
-               grace: float = 0.0) -> dict:
+               grace: float = 0.0, idle_share: float = 0.0) -> dict:
+        """Summarise the phase; CPU per change leaves out what the server burns idle over the same window."""
         latencies = [now - changed_at[user] for user, now in self.deliveries if user in changed_at]
         settle_times = [at for at in self.settled_at.values() if at is not None]
         unsettled = sum(at is None for at in self.settled_at.values())
@@ -128,14 +139,16 @@ class Phase:
             'messages': self.messages,
             'messages_per_change': self.messages / changes if changes else math.nan,
             'bytes_per_change': self.bytes / changes if changes else math.nan,
-            'server_cpu_ms_per_change': 1000 * cpu['server_cpu_s'] / changes if changes else math.nan,
+            'server_idle_cpu_share': idle_share,
+            'server_cpu_ms_per_change': 1000 * max(0.0, cpu['server_cpu_s'] - idle_share * cpu['wall_s']) / changes
+            if changes else math.nan,
             **cpu,
         }
 
 
 async def _arrive(tab: RelayTab, changed_at: dict[str, float]) -> None:
     await tab.open()
-    changed_at[tab.name] = time.perf_counter()
+    changed_at[tab.name] = tab.connecting_at  # a login is a change from the moment its socket connects
 
 
 async def _leave(tab: Tab | RelayTab, changed_at: dict[str, float]) -> None:
@@ -190,6 +203,8 @@ async def measure_app(n: int, burst_size: int, quiet: float) -> dict:
             gc.collect()
             gc.freeze()  # keep full collections over thousands of long-lived objects out of the timings
 
+            idle = await idle_cpu_share(server.process.pid)
+
             # Log in: every burst user opens a dashboard at once.
             login = current[0] = Phase(watchers, {me: {u for u in burst if u in after[me]} for me in watchers},
                                        after, delivered=lambda status: status == 'online')
@@ -200,7 +215,7 @@ async def measure_app(n: int, burst_size: int, quiet: float) -> dict:
 
             async def arrive(user: str) -> Tab:
                 tab = await open_dashboard(server.url, http, user, cookies[user])
-                changed_at[user] = time.perf_counter()
+                changed_at[user] = tab.connecting_at  # presence counts a tab from its websocket connect
                 return tab
 
             burst_tabs = await asyncio.gather(*(arrive(user) for user in burst))
@@ -208,9 +223,10 @@ async def measure_app(n: int, burst_size: int, quiet: float) -> dict:
             cpu = meter.stop()
             await asyncio.sleep(quiet)  # count stragglers too
             login.bytes = sum(tab.message_bytes for tab in tabs) - bytes_before
-            login_report = login.report(started, changed_at, len(burst), cpu)
+            login_report = login.report(started, changed_at, len(burst), cpu, idle_share=idle)
             login_report.update(worst_stall_s=probe.worst(started, started + cpu['wall_s']),
-                                dropped_sockets=sum(tab.dropped for tab in tabs),
+                                dropped_sockets=sum(tab.drops for tab in tabs),
+                                page_reloads=sum(tab.reloads for tab in tabs),
                                 page_retries=sum(tab.retries for tab in burst_tabs))
             await asyncio.sleep(1.0)
 
@@ -227,9 +243,11 @@ async def measure_app(n: int, burst_size: int, quiet: float) -> dict:
             cpu = meter.stop()
             await asyncio.sleep(quiet)
             logout.bytes = sum(tab.message_bytes for tab in tabs) - bytes_before
-            logout_report = logout.report(started, changed_at, len(burst), cpu, grace=RECONNECT_TIMEOUT)
+            logout_report = logout.report(started, changed_at, len(burst), cpu, grace=RECONNECT_TIMEOUT,
+                                          idle_share=idle)
             logout_report.update(worst_stall_s=probe.worst(started, started + cpu['wall_s']),
-                                 dropped_sockets=sum(tab.dropped for tab in tabs) - login_report['dropped_sockets'])
+                                 dropped_sockets=sum(tab.drops for tab in tabs) - login_report['dropped_sockets'],
+                                 page_reloads=sum(tab.reloads for tab in tabs) - login_report['page_reloads'])
             probe.stop()
             gc.unfreeze()
             current[0] = None
@@ -267,6 +285,7 @@ async def measure_floor(n: int, burst_size: int, quiet: float) -> dict:
                 tab.on_message = on_message
             gc.collect()
             gc.freeze()
+            idle = await idle_cpu_share(relay.process.pid)
             reports = {}
             for kind, status in (('login', 'online'), ('logout', 'offline')):
                 final = {name: dict.fromkeys(burst, status) for name in watchers}
@@ -283,7 +302,7 @@ async def measure_floor(n: int, burst_size: int, quiet: float) -> dict:
                 await phase.settled(SETTLE_TIMEOUT)
                 cpu = meter.stop()
                 await asyncio.sleep(quiet)
-                reports[kind] = phase.report(started, changed_at, len(burst), cpu)
+                reports[kind] = phase.report(started, changed_at, len(burst), cpu, idle_share=idle)
                 await asyncio.sleep(0.5)
             gc.unfreeze()
             await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)

@@ -82,15 +82,18 @@ class RelayTab:
         self.name = name
         self.announce = announce
         self.on_message: Callable[[RelayTab, dict, float], None] | None = None
+        self.connecting_at = 0.0
         self.messages = 0
         self.last: dict = {}
         self._waiters: list[tuple[Callable[[dict], bool], asyncio.Future[float]]] = []
         self.sio: socketio.AsyncClient | None = None
 
     async def open(self, timeout: float = 60) -> None:
-        sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, json=OrjsonCodec, http_session=self.http)
+        sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, json=OrjsonCodec, http_session=self.http,
+                                   request_timeout=120)
         sio.on('relay', self._receive)
         query = urlencode({'name': self.name, 'announce': int(self.announce)})
+        self.connecting_at = time.perf_counter()
         await sio.connect(f'{self.base_url}?{query}', transports=['websocket'],
                           wait_timeout=timeout)
         self.sio = sio

@@ -190,3 +190,10 @@ class CpuMeter:
         return {'wall_s': wall, 'server_cpu_s': server, 'server_cpu_share': share(server),
                 'bench_cpu_s': own, 'bench_cpu_share': share(own), 'others_cpu_share': share(others),
                 'loadavg_1min': os.getloadavg()[0]}
+
+
+async def idle_cpu_share(pid: int, seconds: float = 1.0) -> float:
+    """The share of a core `pid` uses while nothing happens (pings, acks, timers): subtracted from busy windows."""
+    meter = CpuMeter(pid)
+    await asyncio.sleep(seconds)
+    return meter.stop()['server_cpu_share']

@@ -215,7 +215,8 @@ async def measure_app(n: int, rounds: int, warmup: int, think: float, page_regis
             measured_from = time.perf_counter()
             result = await run_pairs([AppSide(tab) for tab in tabs], rounds, warmup, think, server.process.pid)
             result.update(setup_s=setup_s, setup_worst_stall_s=setup_stall, worst_stall_s=probe.worst(measured_from),
-                          page_retries=sum(tab.retries for tab in tabs), dropped_sockets=sum(t.dropped for t in tabs))
+                          page_retries=sum(tab.retries for tab in tabs), dropped_sockets=sum(t.drops for t in tabs),
+                          page_reloads=sum(t.reloads for t in tabs))
             probe.stop()
             acker.cancel()
             await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)

@@ -37,7 +37,9 @@ def start_app(tmp_path: Path) -> Iterator:
         server.stop()
 
 
-@pytest.fixture(scope='session')
+# Playwright's sync API keeps an event loop running while it is open: it ends with each module, before the
+# next module's async tests need a loop of their own.
+@pytest.fixture(scope='module')
 def chromium():
     from playwright.sync_api import sync_playwright
 

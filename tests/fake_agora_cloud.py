@@ -21,6 +21,7 @@ import random
 import socket
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,7 @@ class FakeAgoraCloud:
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
+        self.errors: list[str] = []  # tracebacks of page messages the cloud failed to handle (should stay empty)
 
     # ---- lifecycle ----
 
@@ -316,9 +318,11 @@ class FakeAgoraCloud:
             self._pages.append(page)
         try:
             for raw in connection:
-                message = json.loads(raw)
                 with self._changed:
-                    self._dispatch(page, message)
+                    try:
+                        self._dispatch(page, json.loads(raw))
+                    except Exception:
+                        self.errors.append(traceback.format_exc())
         except ConnectionClosed:
             pass
         finally:
@@ -335,7 +339,9 @@ class FakeAgoraCloud:
         elif kind == 'call':
             self._record(page, message)
         elif kind in ('req', 'msg'):
-            handler = getattr(self, '_op_' + message['op'].replace('.', '_'))
+            handler = getattr(self, '_op_' + str(message.get('op')).replace('.', '_'), None)
+            if handler is None:
+                raise ValueError(f'unknown operation {message.get("op")!r}')
             try:
                 result = handler(page, message)
             except _Refused as refused:

@@ -146,6 +146,10 @@ LOCAL_FAILURE = {name: name for name in (
     'UNKNOWN', 'PEER_NO_RESPONSE', 'INVITATION_EXPIRE', 'PEER_OFFLINE', 'NOT_LOGGEDIN')}
 REMOTE_FAILURE = {name: name for name in ('UNKNOWN', 'PEER_OFFLINE', 'ACCEPT_FAILURE', 'INVITATION_EXPIRE')}
 PEER_ONLINE_STATE = {'ONLINE': 'ONLINE', 'UNREACHABLE': 'UNREACHABLE', 'OFFLINE': 'OFFLINE'}
+REMOTE_VIDEO_RUNNING = '''(() => {
+    const video = document.querySelector("#remote video");
+    return !!video && video.videoWidth > 0 && video.currentTime > 0.2;
+})()'''
 LOG_FILTER_WARNING = {'error': True, 'warn': True, 'info': False, 'track': False, 'debug': False}
 
 
@@ -161,6 +165,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def cloud() -> Iterator[FakeAgoraCloud]:
     with FakeAgoraCloud(peer_offline_delay=0.6, login_timeout=1.5, accept_timeout=2.0) as running:
         yield running
+        assert running.errors == []
 
 
 @pytest.fixture
@@ -184,18 +189,20 @@ def site(cloud: FakeAgoraCloud, site_root: Path) -> Iterator[str]:
 
 @pytest.fixture
 def open_page(chromium, site: str):
-    contexts = []
+    contexts, page_errors = [], []
 
     def open_(query: str = ''):
         context = chromium.new_context()
         contexts.append(context)
         page = context.new_page()
+        page.on('pageerror', lambda error: page_errors.append(str(error)))
         page.goto(site + query)
         return page
 
     yield open_
     for context in contexts:
         context.close()
+    assert page_errors == []
 
 
 def events(page, source: str | None = None, name: str | None = None) -> list[dict]:
@@ -223,7 +230,10 @@ def logged_in(page, uid: str, token: str | None = None) -> None:
 
 def test_rtm_login_presence_enums_and_call_log(open_page, cloud):
     alice, bob = open_page(), open_page()
-    logged_in(alice, 'alice')
+    first, too_soon = alice.evaluate('''rtmLogin("alice", "007alice").then(async (first) =>
+        [first, await settle(rtm.login({uid: "alice", token: "007soon"}))])''')  # at most 2 logins a second
+    assert first == {'ok': True, 'value': None}
+    assert too_soon['error']['name'] == 'RtmInvokeTooOftenError' and too_soon['error']['code'] == 10
     assert args_of(alice, 'rtm', 'ConnectionStateChanged') == [['CONNECTING', 'LOGIN'], ['CONNECTED', 'LOGIN_SUCCESS']]
     assert alice.evaluate('rtm.connectionState') == 'CONNECTED'
 
@@ -257,7 +267,8 @@ def test_rtm_login_presence_enums_and_call_log(open_page, cloud):
     assert args_of(bob, 'rtm', 'ConnectionStateChanged')[-1] == ['DISCONNECTED', 'LOGOUT']
     assert wait_event(alice, 'rtm', 'PeersOnlineStatusChanged', 5)['args'] == [{'bob': 'OFFLINE'}]
     assert cloud.presence('bob') == 'OFFLINE' and cloud.presence('alice') == 'ONLINE'
-    again = alice.evaluate('settle(rtm.login({uid: "alice", token: "007again"}))')
+    again = alice.evaluate('''new Promise((resolve) => setTimeout(resolve, 600))
+                              .then(() => settle(rtm.login({uid: "alice", token: "007again"})))''')
     assert again['error']['name'] == 'RtmInvalidStatusError' and again['error']['code'] == 8
 
     calls = cloud.calls('alice')
@@ -378,6 +389,7 @@ def test_second_login_of_a_uid_aborts_the_older_session(open_page, cloud):
     assert first.evaluate('settle(rtm.logout())')['ok'] is True
     assert args_of(first, 'rtm', 'ConnectionStateChanged')[-1] == ['DISCONNECTED', 'LOGOUT']
     assert cloud.presence('alice') == 'ONLINE'
+    cloud.wait_for_call('logout', uid='alice')  # a page's calls arrive in order: the logins before it are in
     assert [c['args'][0]['token'] for c in cloud.calls('alice') if c['method'] == 'login'] == [
         '007alice', '007second', '007x']
 
@@ -426,13 +438,7 @@ def test_call_with_real_media_both_ways(open_page, cloud):
     bob.evaluate('startMedia()')
 
     for page in (alice, bob):
-        page.wait_for_function('remoteAdvancing()', timeout=15_000, polling=500)
-        for _ in range(10):
-            print(page.evaluate('''(async () => { const v = document.querySelector("#remote video");
-              const a = [v.currentTime, v.videoWidth, v.paused, v.readyState, document.querySelectorAll("#remote video").length, document.visibilityState];
-              await new Promise(r => setTimeout(r, 300)); return a.concat([v.currentTime]); })()'''))
-        print([(e['name'], e['args'], round(e['at'])) for e in events(page, 'rtc')])
-        print(page.evaluate('performance.now()'))
+        page.wait_for_function(REMOTE_VIDEO_RUNNING, timeout=15_000)
         assert page.evaluate('remoteAdvancing()') is True
         assert page.evaluate('document.querySelector("#remote video").videoWidth') > 0
         assert page.evaluate('document.querySelector("#local video").videoWidth') > 0
@@ -453,7 +459,8 @@ def test_call_with_real_media_both_ways(open_page, cloud):
     assert bob.evaluate('document.querySelector("#remote video")') is None
     alice.evaluate('cam.setMuted(false)')
     wait_event(bob, 'rtc', 'user-published', 3)
-    bob.wait_for_function('remoteAdvancing()', timeout=10_000, polling=500)
+    bob.wait_for_function(REMOTE_VIDEO_RUNNING, timeout=10_000)
+    assert bob.evaluate('remoteAdvancing()') is True
 
     assert wait_event(alice, 'rtc', 'network-quality')['args'] == [
         {'uplinkNetworkQuality': 1, 'downlinkNetworkQuality': 1}]
@@ -478,6 +485,14 @@ def test_call_with_real_media_both_ways(open_page, cloud):
     assert bob.evaluate('rtc.remoteUsers.length') == 0
     assert args_of(alice, 'rtc', 'connection-state-change')[-2:] == [['DISCONNECTING', 'CONNECTED'],
                                                                      ['DISCONNECTED', 'DISCONNECTING', 'LEAVE']]
+    cloud.rtc_event('bob', 'connection-state-change', 'DISCONNECTED', 'RECONNECTING', 'TOKEN_EXPIRE')
+    assert wait_event(bob, 'rtc', 'connection-state-change', 4)['args'] == ['DISCONNECTED', 'RECONNECTING',
+                                                                           'TOKEN_EXPIRE']
+    assert bob.evaluate('[rtc.connectionState, rtc.uid]') == ['DISCONNECTED', None]
+    deadline = time.monotonic() + 5
+    while cloud.channel_members('room-1') and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert cloud.channel_members('room-1') == {}
 
     join = cloud.wait_for_call('join', uid='alice')
     assert join == {'uid': 'alice', 'sdk': 'rtc', 'object': 'client', 'method': 'join',
@@ -486,8 +501,8 @@ def test_call_with_real_media_both_ways(open_page, cloud):
     assert cloud.wait_for_call('publish', uid='alice')['args'] == [[
         {'$type': 'MicrophoneAudioTrack', 'trackId': alice_tracks[0], 'kind': 'audio'},
         {'$type': 'CameraVideoTrack', 'trackId': alice_tracks[1], 'kind': 'video'}]]
-    assert [c['args'] for c in cloud.calls('alice') if c['method'] == 'setMuted'] == [[True], [False]]
     assert cloud.wait_for_call('leave', uid='alice')['args'] == []
+    assert [c['args'] for c in cloud.calls('alice') if c['method'] == 'setMuted'] == [[True], [False]]
     subscribe = cloud.wait_for_call('subscribe', uid='bob')
     assert subscribe['args'][0] == {'$type': 'RemoteUser', 'uid': 'alice'}
     assert subscribe['args'][1] in ('audio', 'video')
@@ -546,13 +561,60 @@ def test_media_errors_and_misuse_give_sdk_error_codes(open_page, cloud):
                       'INVALID_OPERATION', 'ok']
 
 
+def test_local_tracks_play_mute_disable_switch_and_close(open_page, cloud):
+    page = open_page()
+    page.evaluate('loadRtc()')
+    state = page.evaluate('''async () => {
+        const [mic, cam] = await AgoraRTC.createMicrophoneAndCameraTracks({}, {encoderConfig: "480p_1"});
+        window.mic = mic; window.cam = cam;
+        const updates = [];
+        cam.on("track-updated", (track) => updates.push(track.kind));
+        cam.play("local");
+        mic.play();
+        const video = () => document.querySelector("#local video");
+        const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+        await wait(500);
+        const state = {playing: [cam.isPlaying, mic.isPlaying], width: video().videoWidth, id: video().id,
+                       kinds: [mic.trackMediaType, cam.trackMediaType]};
+        await cam.setMuted(true);
+        state.muted = [cam.muted, cam.getMediaStreamTrack().enabled];
+        await cam.setMuted(false);
+        await cam.setEnabled(false);
+        state.disabled = [cam.enabled, cam.getMediaStreamTrack().readyState, !!video() && !video().srcObject];
+        await cam.setEnabled(true);
+        await wait(300);
+        state.enabled = [cam.enabled, cam.getMediaStreamTrack().readyState, video().videoWidth > 0];
+        const cameras = await AgoraRTC.getCameras();
+        await cam.setDevice(cameras[0].deviceId);
+        state.updates = updates;
+        cam.stop();
+        state.stopped = [cam.isPlaying, video() === null];
+        cam.close();
+        mic.close();
+        state.closed = [cam.getMediaStreamTrack().readyState, mic.getMediaStreamTrack().readyState];
+        return state;
+    }''')
+    assert state['playing'] == [True, True] and state['width'] > 0 and state['kinds'] == ['audio', 'video']
+    assert state['id'].startswith('video_track-cam-')
+    assert state['muted'] == [True, False]
+    assert state['disabled'] == [False, 'ended', True]
+    assert state['enabled'] == [True, 'live', True]
+    assert state['updates'] == ['video', 'video']
+    assert state['stopped'] == [False, True]
+    assert state['closed'] == ['ended', 'ended']
+    cloud.wait_for_call('close', sdk='rtc')
+    methods = [c['method'] for c in cloud.calls() if c['object'] == 'CameraVideoTrack']
+    assert methods == ['play', 'setMuted', 'setMuted', 'setEnabled', 'setEnabled', 'setDevice', 'stop', 'close']
+    assert cloud.wait_for_call('createMicrophoneAndCameraTracks')['args'] == [{}, {'encoderConfig': '480p_1'}]
+
+
 def test_both_files_share_one_cloud_link():
     """The page-level link code is duplicated in the two stand-ins; it must stay identical."""
     def shared(relative: str) -> list[str]:
         text = (STANDINS / relative).read_text(encoding='utf-8')
         block = re.search(r'// ---- fake cloud link \(shared\) ----\n(.*?)// ---- end of shared link ----', text, re.S)
         assert block, relative
-        return [line.strip() for line in block.group(1).splitlines()]
+        return [line.strip() for line in block.group(1).splitlines() if line.strip()]
 
     assert shared(RTM_SDK_PATH) == shared(RTC_SDK_PATH)
     for relative in (RTM_SDK_PATH, RTC_SDK_PATH):

@@ -11,14 +11,15 @@ from .browser import by_testid, register
 pytestmark = pytest.mark.browser
 
 
-def remote_playing(page) -> bool:
-    return page.evaluate('''async () => {
-        const video = document.querySelector('[data-testid="remote-video"]');
+def remote_playing(page, selector: str = '[data-testid="remote-video"]') -> bool:
+    """The remote video has a picture and its playback time advances."""
+    return page.evaluate('''async (selector) => {
+        const video = document.querySelector(selector);
         if (!video || video.videoWidth === 0) return false;
         const before = video.currentTime;
         await new Promise(resolve => setTimeout(resolve, 300));
         return video.currentTime > before;
-    }''')
+    }''', selector)
 
 
 def call_stats(page) -> dict:

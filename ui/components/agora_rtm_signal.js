@@ -35,7 +35,11 @@ export default {
     }
     const logFilter = this.sdk.LOG_FILTER_WARNING;
     this.client = this.sdk.createInstance(this.appId, { enableLogUpload: false, logFilter });
-    this.client.on("ConnectionStateChanged", (state, reason) => this.$emit("state", { state, reason }));
+    this.state = "DISCONNECTED";
+    this.client.on("ConnectionStateChanged", (state, reason) => {
+      this.state = state;
+      this.$emit("state", { state, reason });
+    });
     this.client.on("PeersOnlineStatusChanged", (status) => this.$emit("presence", status));
     this.client.on("TokenPrivilegeWillExpire", () => this.$emit("token-will-expire"));
     this.client.on("TokenExpired", () => this.$emit("token-will-expire"));
@@ -51,6 +55,8 @@ export default {
   methods: {
     async login(token) {
       if (!this.client) return;
+      // After ABORTED (e.g. another tab logged in) the SDK logs in again only once it was logged out.
+      if (this.state !== "DISCONNECTED") await this.client.logout().catch(() => {});
       let timer;
       try {
         await Promise.race([

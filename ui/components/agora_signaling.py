@@ -67,6 +67,11 @@ class AgoraSignaling:
         self._show('')
         self.rtm.run_method('subscribe', self._peers())
 
+    def watch(self, user: str) -> None:
+        """Follow the online status of someone who registered after this page was opened."""
+        if self.connected:
+            self.rtm.run_method('subscribe', [user])
+
     def _state_changed(self, args: dict) -> None:
         state, reason = args.get('state'), args.get('reason')
         self.connected = state == 'CONNECTED'

@@ -93,15 +93,16 @@ class CallPanel:
             except CallRefused as refusal:
                 log.info('%s: %s', self.me, refusal)
 
+    # Agora hears first: the registry's answer ends the tab's hold on the RTM invitation.
     def _accept(self) -> None:
-        self._act(lambda call_id, me: self._calls.accept(call_id, me, self.tab))
         if self._signaling is not None and self._call is not None:
             self._signaling.accept(self._call.id)
+        self._act(lambda call_id, me: self._calls.accept(call_id, me, self.tab))
 
     def _decline(self) -> None:
-        self._act(self._calls.decline)
         if self._signaling is not None and self._call is not None:
             self._signaling.refuse(self._call.id, 'declined')
+        self._act(self._calls.decline)
 
     # ---- showing snapshots ----
     def _show(self, call: Call) -> None:

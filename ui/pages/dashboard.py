@@ -59,7 +59,14 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
                     history = CallHistoryList(services.history, me, on_call=panel.call)
 
         live.presence.subscribe(lambda diff: directory.apply_presence({user: status(user) for user in diff}))
-        live.new_account.subscribe(lambda account: directory.add_user(account.username, status(account.username)))
+
+        def add_person(name: str) -> None:
+            people.append(name)
+            if signaling is not None:
+                signaling.watch(name)
+            directory.add_user(name, status(name))
+
+        live.new_account.subscribe(lambda account: add_person(account.username))
         live.history_of(me).subscribe(history.refresh)
         await history.refresh()
 

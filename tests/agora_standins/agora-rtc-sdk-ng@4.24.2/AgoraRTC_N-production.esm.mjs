@@ -574,9 +574,8 @@ class LocalTrack extends Track {
       this._wasPlaying = this.isPlaying;
       if (this._player) this._player.setTrack(null);
       if (this._constraints) {
-        // Device tracks release the device while disabled.
+        // Device tracks release the device while disabled (the stopped track stays readable).
         if (this._mediaStreamTrack) this._mediaStreamTrack.stop();
-        this._mediaStreamTrack = null;
       } else if (this._mediaStreamTrack) {
         this._mediaStreamTrack.enabled = false;
       }
@@ -1366,7 +1365,15 @@ class AgoraRTCEntry extends EventEmitter {
   }
   createClient(...args) {
     recordTop("createClient", args);
-    return new AgoraRTCClient(args[0]);
+    const config = args[0];
+    if (!config || typeof config !== "object") throw new AgoraRTCError("INVALID_PARAMS", "config should be an object");
+    if (config.mode !== undefined && !["rtc", "live", "p2p"].includes(config.mode)) {
+      throw new AgoraRTCError("INVALID_PARAMS", `[mode]: ${config.mode} is not a valid channel profile`);
+    }
+    if (config.codec !== undefined && !["vp8", "vp9", "h264", "h265", "av1"].includes(config.codec)) {
+      throw new AgoraRTCError("INVALID_PARAMS", `[codec]: ${config.codec} is not a valid codec`);
+    }
+    return new AgoraRTCClient(config);
   }
   async createMicrophoneAudioTrack(...args) {
     recordTop("createMicrophoneAudioTrack", args);

@@ -677,7 +677,8 @@
         setTimeout(() => {
           const report = {};
           for (const id of unique) {
-            if (!(id in this._subscribed)) continue;
+            // A change pushed while this report waited is newer: the initial state must not overwrite it.
+            if (!(id in this._subscribed) || this._subscribed[id] !== undefined) continue;
             report[id] = initial[id];
             this._subscribed[id] = initial[id];
           }

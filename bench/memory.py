@@ -1,0 +1,171 @@
+"""Server memory per open dashboard: RSS growth of `python main.py` divided by N open dashboards.
+
+`python -m bench memory [--sizes 100 500 1000]`
+
+A fresh app per size with N users. Baseline: after every user signed in through /login (those login tabs
+are gone) and one dashboard was opened and closed (first-use costs: templates, component registration).
+Then N synthetic dashboards are opened (bench/nicegui_client.py), each showing the full directory
+(50 rows), and RSS (VmRSS of /proc/<pid>/status) is read once the server is quiet.
+
+While the dashboards arrive, each hides its directory with a search nobody matches and shows it again at
+the end: every login makes every open directory re-render (see bench/README.md), so without that the
+set-up alone would take O(N^2) re-renders. The dashboards measured are the full ones.
+
+Also reported: elements per dashboard, the server's idle CPU with N dashboards open (per-tab loops and
+timers), and the same RSS growth per tab for the floor, a bare NiceGUI page with one label.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .app_process import new_data_dir, precreate_users, rss_bytes, start_app, start_bare_page, stop
+from .nicegui_client import (
+    HIDE,
+    Tab,
+    ack_forever,
+    http_session,
+    open_dashboard,
+    search_directory,
+    sign_in_all,
+    statuses,
+)
+from .report import gather_limited, idle_cpu_share, ratio, table, target, write_result
+
+NAME = 'memory'
+DEFAULT_SIZES = (100, 500, 1000)
+TARGET_MB = 1.0
+MB = 1024 * 1024
+
+
+async def _quiet_rss(pid: int, settle: float = 3.0) -> int:
+    """RSS once it stopped moving (after `settle` s, then until two reads a second apart agree within 1%)."""
+    await asyncio.sleep(settle)
+    last = rss_bytes(pid)
+    for _ in range(10):
+        await asyncio.sleep(1.0)
+        now = rss_bytes(pid)
+        if abs(now - last) <= 0.01 * last:
+            return now
+        last = now
+    return last
+
+
+async def measure_app(n: int) -> dict:
+    names = [f'u{i:04d}' for i in range(n + 1)]  # one more user for the warm-up dashboard
+    watchers, warmup = names[:n], names[n]
+    data_dir = new_data_dir(f'memory{n}')
+    server = None
+    failed = True
+    try:
+        precreate_users(data_dir, names)
+        server = start_app(data_dir)
+        pid = server.process.pid
+        async with http_session() as http:
+            cookies = await sign_in_all(server.url, http, names, registered=[])
+            first = await open_dashboard(server.url, http, warmup, cookies[warmup])
+            full_page_elements = first.page_elements  # the directory shows its full 50 rows (everyone offline)
+            await first.close()
+            await asyncio.sleep(4.0)  # past NiceGUI's 3 s reconnect window: the login and warm-up tabs are deleted
+            baseline = await _quiet_rss(pid, settle=1.0)
+            started = time.perf_counter()
+            tabs = await gather_limited((open_dashboard(server.url, http, name, cookies[name], search=HIDE)
+                                         for name in watchers), 16)
+            acker = asyncio.create_task(ack_forever(lambda: tabs))
+            await gather_limited((search_directory(tab, '', until=lambda t: len(statuses(t)) == min(50, n))
+                                  for tab in tabs), 4)
+            setup_s = time.perf_counter() - started
+            rss = await _quiet_rss(pid)
+            idle = await idle_cpu_share(pid, 5.0)
+            rows = [len(statuses(tab)) for tab in tabs]
+            acker.cancel()
+            await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+        failed = False
+        return {'baseline_mb': baseline / MB, 'rss_mb': rss / MB, 'growth_mb': (rss - baseline) / MB,
+                'mb_per_dashboard': (rss - baseline) / MB / n, 'elements_per_dashboard': full_page_elements,
+                'kb_per_element': (rss - baseline) / 1024 / n / full_page_elements,
+                'directory_rows': sum(rows) / len(rows), 'idle_server_cpu_share': idle, 'setup_s': setup_s,
+                'dropped_sockets': sum(tab.drops for tab in tabs), 'page_retries': sum(tab.retries for tab in tabs)}
+    finally:
+        if failed and server is not None:
+            print(f'server log kept in {server.log_path}', file=sys.stderr)
+        stop(server, data_dir, keep=failed)
+
+
+async def measure_floor(n: int) -> dict:
+    server = start_bare_page()
+    try:
+        pid = server.process.pid
+        async with http_session() as http:
+            first = Tab(server.url, http, name='warm-up')
+            await first.open('/')
+            await first.close()
+            await asyncio.sleep(4.0)
+            baseline = await _quiet_rss(pid, settle=1.0)
+            tabs = [Tab(server.url, http, name=f'tab{i}') for i in range(n)]
+            await gather_limited((tab.open('/') for tab in tabs), 16)
+            acker = asyncio.create_task(ack_forever(lambda: tabs))
+            rss = await _quiet_rss(pid)
+            idle = await idle_cpu_share(pid, 5.0)
+            acker.cancel()
+            await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+        return {'baseline_mb': baseline / MB, 'rss_mb': rss / MB, 'growth_mb': (rss - baseline) / MB,
+                'mb_per_dashboard': (rss - baseline) / MB / n, 'elements_per_dashboard': first.page_elements,
+                'idle_server_cpu_share': idle}
+    finally:
+        stop(server, server.data_dir)
+
+
+async def measure(sizes: list[int], progress: Callable[[str], None] = print) -> list[dict]:
+    rows = []
+    for n in sizes:
+        progress(f'[{NAME}] N={n}: app ...')
+        app = await measure_app(n)
+        progress(f'[{NAME}] N={n}: floor (bare NiceGUI page) ...')
+        floor = await measure_floor(n)
+        rows.append({'n': n, 'app': app, 'floor': floor,
+                     'ratio_per_dashboard': ratio(app['mb_per_dashboard'], floor['mb_per_dashboard'])})
+    return rows
+
+
+def format_rows(rows: list[dict]) -> str:
+    return table(
+        ['N', 'baseline MB', 'RSS MB', 'MB/dashboard', 'floor MB/tab', 'ratio', 'elements', 'KB/element',
+         'idle CPU', 'floor idle CPU'],
+        [[row['n'], row['app']['baseline_mb'], row['app']['rss_mb'], row['app']['mb_per_dashboard'],
+          row['floor']['mb_per_dashboard'], row['ratio_per_dashboard'], row['app']['elements_per_dashboard'],
+          row['app']['kb_per_element'], f"{row['app']['idle_server_cpu_share']:.0%}",
+          f"{row['floor']['idle_server_cpu_share']:.0%}"] for row in rows])
+
+
+def targets(rows: list[dict]) -> list[dict]:
+    return [target(f'memory per dashboard at N={row["n"]}', row['app']['mb_per_dashboard'], TARGET_MB, 'MB')
+            for row in rows]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=f'python -m bench {NAME}', description=__doc__.splitlines()[0])
+    parser.add_argument('--sizes', type=int, nargs='+', default=list(DEFAULT_SIZES), help='open dashboards')
+    parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
+    args = parser.parse_args(argv)
+    if any(n < 1 for n in args.sizes):
+        parser.error('sizes must be positive')
+    return args
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    rows = asyncio.run(measure(args.sizes))
+    result = {'params': {'sizes': args.sizes}, 'results': rows, 'targets': targets(rows)}
+    print(format_rows(rows))
+    path = write_result(NAME, result, args.out)
+    print(f'wrote {path}')
+    return result
+
+
+if __name__ == '__main__':
+    main()
