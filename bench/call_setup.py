@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from .app_process import new_data_dir, start_app, stop
-from .chromium import CALL_TIMING, chromium
+from .chromium import CALL_TIMING, PEER_STATE, chromium
 from .relay_floor import start_relay
 from .report import ratio, summary_ms, table, target, write_result
 
 NAME = 'call_setup'
 TARGET_FLOOR_RATIO = 1.5
-FRAME_TIMEOUT_MS = 20000
+FRAME_TIMEOUT_MS = 10000
 PASSWORD = 'correct horse battery'
 
 
@@ -51,8 +51,8 @@ async def _frame_at(page: Any) -> float | None:
         await asyncio.sleep(0.05)
 
 
-async def _one_call(caller: Any, callee: Any, call_button: str) -> dict[str, float]:
-    """Ring, accept, wait for a remote frame on both sides, hang up; times in seconds."""
+async def _one_call(caller: Any, callee: Any, call_button: str) -> dict[str, Any]:
+    """Ring, accept, wait for a remote frame on both sides, hang up; times in seconds (or a `failure`)."""
     from playwright.async_api import expect
 
     await caller.get_by_test_id(call_button).click()
@@ -64,12 +64,16 @@ async def _one_call(caller: Any, callee: Any, call_button: str) -> dict[str, flo
     caller_frame, callee_frame = await asyncio.gather(*(_frame_at(page) for page in (caller, callee)))
     accepted = await callee.evaluate('window.__bench.acceptAt')
     marks = [await page.evaluate('window.__bench') for page in (caller, callee)]
+    failure = None
     if caller_frame is None or callee_frame is None or accepted is None:
-        raise RuntimeError(f'no remote frame within {FRAME_TIMEOUT_MS} ms (caller {caller_frame}, '
-                           f'callee {callee_frame}, accept {accepted})')
-    await caller.get_by_test_id('hang-up').click()
+        states = [await page.evaluate(PEER_STATE) for page in (caller, callee)]
+        failure = f'no remote frame within {FRAME_TIMEOUT_MS} ms; peer connections (caller, callee): {states}'
+    if await caller.get_by_test_id('hang-up').count():
+        await caller.get_by_test_id('hang-up').click()
     for page in (caller, callee):
         await expect(page.get_by_test_id('call-view')).to_have_count(0, timeout=30000)
+    if failure:
+        return {'failure': failure}
     def later(key: str) -> float:
         values = [mark[key] for mark in marks]
         return (max(values) - accepted) / 1000 if all(value is not None for value in values) else float('nan')
@@ -81,17 +85,23 @@ async def _one_call(caller: Any, callee: Any, call_button: str) -> dict[str, flo
 
 async def _calls(caller: Any, callee: Any, call_button: str, calls: int, warmup: int) -> dict:
     times: list[dict[str, float]] = []
+    failures: list[str] = []
     for k in range(warmup + calls):
         result = await _one_call(caller, callee, call_button)
-        if k >= warmup:
+        if 'failure' in result:
+            failures.append(result['failure'])
+        elif k >= warmup:
             times.append(result)
         await asyncio.sleep(0.3)  # let the previous call's teardown (history, sounds) finish
+    if not times:
+        raise RuntimeError(f'no call showed video: {failures[:3]}')
     both = [t['both'] for t in times]
     return {'median_ms': statistics.median(both) * 1000, 'both': summary_ms(both),
             'view_median_ms': statistics.median(t['view'] for t in times) * 1000,
             'track_median_ms': statistics.median(t['track'] for t in times) * 1000,
             'caller': summary_ms([t['caller'] for t in times]), 'callee': summary_ms([t['callee'] for t in times]),
-            'samples_ms': [round(value * 1000, 1) for value in both]}
+            'samples_ms': [round(value * 1000, 1) for value in both], 'failed_calls': len(failures),
+            'failures': failures[:5]}
 
 
 async def measure_app(browser: Any, calls: int, warmup: int) -> dict:
@@ -150,19 +160,25 @@ async def measure(calls: int, warmup: int, progress: Callable[[str], None] = pri
 def format_result(result: dict) -> str:
     app, floor = result['app'], result['floor']
     return ('accept click -> first decoded remote frame on both sides (ms)\n' + table(
-        ['', 'median', 'p95', 'max', 'caller median', 'callee median', 'view shown', 'track attached', 'calls'],
+        ['', 'median', 'p95', 'max', 'caller median', 'callee median', 'view shown', 'track attached', 'calls',
+         'failed'],
         [[name, side['median_ms'], side['both']['p95_ms'], side['both']['max_ms'], side['caller']['p50_ms'],
-          side['callee']['p50_ms'], side['view_median_ms'], side['track_median_ms'], side['both']['count']]
-         for name, side in (('app', app), ('floor', floor))]
-        + [['ratio', result['ratio_median'], None, None, None, None, None, None, None]])
+          side['callee']['p50_ms'], side['view_median_ms'], side['track_median_ms'], side['both']['count'],
+          side['failed_calls']] for name, side in (('app', app), ('floor', floor))]
+        + [['ratio', result['ratio_median'], None, None, None, None, None, None, None, None]])
         + '\nview shown / track attached: medians of the later side, from the accept click')
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f'python -m bench {NAME}', description=__doc__.splitlines()[0])
     parser.add_argument('--calls', type=int, default=20, help='measured calls (default 20)')
     parser.add_argument('--warmup', type=int, default=1, help='unmeasured calls first (default 1)')
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.calls < 1 or args.warmup < 0:
         parser.error('--calls must be at least 1')

@@ -21,6 +21,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .app_process import new_data_dir, precreate_users, rss_bytes, start_app, start_bare_page, stop
@@ -42,11 +43,22 @@ TARGET_MB = 1.0
 MB = 1024 * 1024
 
 
-async def _quiet_rss(pid: int, settle: float = 3.0) -> int:
+@dataclass(frozen=True)
+class Waits:
+    gone: float = 4.0  # for tabs to be deleted (NiceGUI's reconnect window is 3 s)
+    settle: float = 3.0  # before reading RSS
+    idle: float = 5.0  # measuring idle CPU
+    stable_reads: int = 10  # at most this many more reads, a second apart, until RSS stops moving
+
+
+QUICK = Waits(gone=0.3, settle=0.3, idle=0.3, stable_reads=0)
+
+
+async def _quiet_rss(pid: int, settle: float = 3.0, stable_reads: int = 10) -> int:
     """RSS once it stopped moving (after `settle` s, then until two reads a second apart agree within 1%)."""
     await asyncio.sleep(settle)
     last = rss_bytes(pid)
-    for _ in range(10):
+    for _ in range(stable_reads):
         await asyncio.sleep(1.0)
         now = rss_bytes(pid)
         if abs(now - last) <= 0.01 * last:
@@ -55,7 +67,7 @@ async def _quiet_rss(pid: int, settle: float = 3.0) -> int:
     return last
 
 
-async def measure_app(n: int) -> dict:
+async def measure_app(n: int, waits: Waits) -> dict:
     names = [f'u{i:04d}' for i in range(n + 1)]  # one more user for the warm-up dashboard
     watchers, warmup = names[:n], names[n]
     data_dir = new_data_dir(f'memory{n}')
@@ -70,8 +82,8 @@ async def measure_app(n: int) -> dict:
             first = await open_dashboard(server.url, http, warmup, cookies[warmup])
             full_page_elements = first.page_elements  # the directory shows its full 50 rows (everyone offline)
             await first.close()
-            await asyncio.sleep(4.0)  # past NiceGUI's 3 s reconnect window: the login and warm-up tabs are deleted
-            baseline = await _quiet_rss(pid, settle=1.0)
+            await asyncio.sleep(waits.gone)  # past NiceGUI's 3 s reconnect window: login and warm-up tabs deleted
+            baseline = await _quiet_rss(pid, waits.settle / 3, waits.stable_reads)
             started = time.perf_counter()
             tabs = await gather_limited((open_dashboard(server.url, http, name, cookies[name], search=HIDE)
                                          for name in watchers), 16)
@@ -79,8 +91,8 @@ async def measure_app(n: int) -> dict:
             await gather_limited((search_directory(tab, '', until=lambda t: len(statuses(t)) == min(50, n))
                                   for tab in tabs), 4)
             setup_s = time.perf_counter() - started
-            rss = await _quiet_rss(pid)
-            idle = await idle_cpu_share(pid, 5.0)
+            rss = await _quiet_rss(pid, waits.settle, waits.stable_reads)
+            idle = await idle_cpu_share(pid, waits.idle)
             rows = [len(statuses(tab)) for tab in tabs]
             acker.cancel()
             await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
@@ -96,7 +108,7 @@ async def measure_app(n: int) -> dict:
         stop(server, data_dir, keep=failed)
 
 
-async def measure_floor(n: int) -> dict:
+async def measure_floor(n: int, waits: Waits) -> dict:
     server = start_bare_page()
     try:
         pid = server.process.pid
@@ -104,13 +116,13 @@ async def measure_floor(n: int) -> dict:
             first = Tab(server.url, http, name='warm-up')
             await first.open('/')
             await first.close()
-            await asyncio.sleep(4.0)
-            baseline = await _quiet_rss(pid, settle=1.0)
+            await asyncio.sleep(waits.gone)
+            baseline = await _quiet_rss(pid, waits.settle / 3, waits.stable_reads)
             tabs = [Tab(server.url, http, name=f'tab{i}') for i in range(n)]
             await gather_limited((tab.open('/') for tab in tabs), 16)
             acker = asyncio.create_task(ack_forever(lambda: tabs))
-            rss = await _quiet_rss(pid)
-            idle = await idle_cpu_share(pid, 5.0)
+            rss = await _quiet_rss(pid, waits.settle, waits.stable_reads)
+            idle = await idle_cpu_share(pid, waits.idle)
             acker.cancel()
             await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
         return {'baseline_mb': baseline / MB, 'rss_mb': rss / MB, 'growth_mb': (rss - baseline) / MB,
@@ -120,13 +132,13 @@ async def measure_floor(n: int) -> dict:
         stop(server, server.data_dir)
 
 
-async def measure(sizes: list[int], progress: Callable[[str], None] = print) -> list[dict]:
+async def measure(sizes: list[int], waits: Waits, progress: Callable[[str], None] = print) -> list[dict]:
     rows = []
     for n in sizes:
         progress(f'[{NAME}] N={n}: app ...')
-        app = await measure_app(n)
+        app = await measure_app(n, waits)
         progress(f'[{NAME}] N={n}: floor (bare NiceGUI page) ...')
-        floor = await measure_floor(n)
+        floor = await measure_floor(n, waits)
         rows.append({'n': n, 'app': app, 'floor': floor,
                      'ratio_per_dashboard': ratio(app['mb_per_dashboard'], floor['mb_per_dashboard'])})
     return rows
@@ -147,10 +159,16 @@ def targets(rows: list[dict]) -> list[dict]:
             for row in rows]
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f'python -m bench {NAME}', description=__doc__.splitlines()[0])
     parser.add_argument('--sizes', type=int, nargs='+', default=list(DEFAULT_SIZES), help='open dashboards')
+    parser.add_argument('--quick', action='store_true', help='short waits (the smoke test): less accurate')
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if any(n < 1 for n in args.sizes):
         parser.error('sizes must be positive')
@@ -159,8 +177,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    rows = asyncio.run(measure(args.sizes))
-    result = {'params': {'sizes': args.sizes}, 'results': rows, 'targets': targets(rows)}
+    rows = asyncio.run(measure(args.sizes, QUICK if args.quick else Waits()))
+    result = {'params': {'sizes': args.sizes, 'quick': args.quick}, 'results': rows, 'targets': targets(rows)}
     print(format_rows(rows))
     path = write_result(NAME, result, args.out)
     print(f'wrote {path}')

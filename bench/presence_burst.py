@@ -169,7 +169,7 @@ def _watch_app(tabs: list[Tab], phase_of: Callable[[], Phase | None]) -> None:
         tab.on_message = on_message
 
 
-async def measure_app(n: int, burst_size: int, quiet: float) -> dict:
+async def measure_app(n: int, burst_size: int, quiet: float, pause: float) -> dict:
     rows = directory_rows()
     watchers = [f'u{i:04d}' for i in range(n)]
     burst = [f'a{i:04d}' for i in range(burst_size)]  # sort before every watcher: rendered on every dashboard
@@ -194,7 +194,7 @@ async def measure_app(n: int, burst_size: int, quiet: float) -> dict:
             await gather_limited((search_directory(tab, '', until=lambda t: statuses(t) == before[t.name])
                                   for tab in tabs), 8)
             setup_s = time.perf_counter() - setup_started
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(pause)
             after = {me: expected_view(me, users, online | set(burst), rows) for me in watchers}
             current: list[Phase | None] = [None]
             _watch_app(tabs, lambda: current[0])
@@ -203,7 +203,7 @@ async def measure_app(n: int, burst_size: int, quiet: float) -> dict:
             gc.collect()
             gc.freeze()  # keep full collections over thousands of long-lived objects out of the timings
 
-            idle = await idle_cpu_share(server.process.pid)
+            idle = await idle_cpu_share(server.process.pid, pause)
 
             # Log in: every burst user opens a dashboard at once.
             login = current[0] = Phase(watchers, {me: {u for u in burst if u in after[me]} for me in watchers},
@@ -224,11 +224,11 @@ async def measure_app(n: int, burst_size: int, quiet: float) -> dict:
             await asyncio.sleep(quiet)  # count stragglers too
             login.bytes = sum(tab.message_bytes for tab in tabs) - bytes_before
             login_report = login.report(started, changed_at, len(burst), cpu, idle_share=idle)
+            await asyncio.sleep(pause)
             login_report.update(worst_stall_s=probe.worst(started, started + cpu['wall_s']),
                                 dropped_sockets=sum(tab.drops for tab in tabs),
                                 page_reloads=sum(tab.reloads for tab in tabs),
                                 page_retries=sum(tab.retries for tab in burst_tabs))
-            await asyncio.sleep(1.0)
 
             # Log out: every burst tab goes away at once.
             logout = current[0] = Phase(watchers, {me: {u for u in burst if u in after[me]} for me in watchers},
@@ -261,7 +261,7 @@ async def measure_app(n: int, burst_size: int, quiet: float) -> dict:
         stop(server, data_dir, keep=failed)
 
 
-async def measure_floor(n: int, burst_size: int, quiet: float) -> dict:
+async def measure_floor(n: int, burst_size: int, quiet: float, pause: float) -> dict:
     watchers = [f'u{i:04d}' for i in range(n)]
     burst = [f'a{i:04d}' for i in range(burst_size)]
     relay = start_relay()
@@ -285,7 +285,7 @@ async def measure_floor(n: int, burst_size: int, quiet: float) -> dict:
                 tab.on_message = on_message
             gc.collect()
             gc.freeze()
-            idle = await idle_cpu_share(relay.process.pid)
+            idle = await idle_cpu_share(relay.process.pid, pause)
             reports = {}
             for kind, status in (('login', 'online'), ('logout', 'offline')):
                 final = {name: dict.fromkeys(burst, status) for name in watchers}
@@ -303,7 +303,7 @@ async def measure_floor(n: int, burst_size: int, quiet: float) -> dict:
                 cpu = meter.stop()
                 await asyncio.sleep(quiet)
                 reports[kind] = phase.report(started, changed_at, len(burst), cpu, idle_share=idle)
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(pause)
             gc.unfreeze()
             await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
         return reports
@@ -311,15 +311,15 @@ async def measure_floor(n: int, burst_size: int, quiet: float) -> dict:
         stop(relay, relay.data_dir)
 
 
-async def measure(sizes: list[int], fraction: float, quiet: float, progress: Callable[[str], None] = print
-                  ) -> list[dict]:
+async def measure(sizes: list[int], fraction: float, quiet: float, pause: float,
+                  progress: Callable[[str], None] = print) -> list[dict]:
     rows = []
     for n in sizes:
         burst_size = max(1, round(n * fraction))
         progress(f'[{NAME}] N={n}, burst of {burst_size}: app ...')
-        app = await measure_app(n, burst_size, quiet)
+        app = await measure_app(n, burst_size, quiet, pause)
         progress(f'[{NAME}] N={n}: floor (bare relay broadcast) ...')
-        floor = await measure_floor(n, burst_size, quiet)
+        floor = await measure_floor(n, burst_size, quiet, pause)
         rows.append({'n': n, 'burst': burst_size, 'app': app, 'floor': floor,
                      'ratio_login_delivery_p99': ratio(app['login']['delivery']['p99_ms'],
                                                        floor['login']['delivery']['p99_ms']),
@@ -361,12 +361,18 @@ def targets(rows: list[dict]) -> list[dict]:
     ]
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f'python -m bench {NAME}', description=__doc__.splitlines()[0])
     parser.add_argument('--sizes', type=int, nargs='+', default=list(DEFAULT_SIZES), help='open dashboards')
     parser.add_argument('--fraction', type=float, default=0.1, help='burst size as a share of N (default 0.1)')
     parser.add_argument('--quiet', type=float, default=0.5, help='s to keep counting messages after settling')
+    parser.add_argument('--quick', action='store_true', help='short pauses between phases (the smoke test)')
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if any(n < 1 for n in args.sizes) or not 0 < args.fraction <= 1:
         parser.error('sizes must be positive and the fraction in (0, 1]')
@@ -375,7 +381,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    rows = asyncio.run(measure(args.sizes, args.fraction, args.quiet))
+    pause = 0.2 if args.quick else 1.0  # between phases, and to measure the idle CPU
+    rows = asyncio.run(measure(args.sizes, args.fraction, 0.1 if args.quick else args.quiet, pause))
     result = {'params': {'sizes': args.sizes, 'fraction': args.fraction, 'directory_rows': directory_rows(),
                          'reconnect_timeout_s': RECONNECT_TIMEOUT},
               'results': rows, 'targets': targets(rows)}

@@ -13,6 +13,7 @@ change per client (no batching, no reconnect window).
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import time
 from collections.abc import Callable
@@ -30,9 +31,8 @@ STATIC = Path(__file__).resolve().parent / 'static'
 
 
 def create_app() -> socketio.ASGIApp:
-    import nicegui  # only for the path of the socket.io client it ships; nothing of NiceGUI runs here
-
-    socket_io_js = Path(nicegui.__file__).parent / 'static' / 'socket.io.min.js'
+    # The socket.io client NiceGUI ships, found without importing NiceGUI (nothing of it runs here).
+    socket_io_js = Path(importlib.util.find_spec('nicegui').origin).parent / 'static' / 'socket.io.min.js'
     sio = socketio.AsyncServer(async_mode='asgi', cors_allowed_origins='*', json=OrjsonCodec)
     sids: dict[str, str] = {}
 

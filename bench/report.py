@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import math
 import os
@@ -45,9 +46,11 @@ def machine() -> dict[str, Any]:
         'nicegui': _package_version('nicegui'),
         'python_socketio': _package_version('python-socketio'),
         'platform': platform.platform(),
+        'loadavg': os.getloadavg(),  # other work on the machine shows here: wall-clock numbers suffer from it
     }
 
 
+@functools.cache
 def chromium_version() -> str | None:
     chromium = os.environ.get('CHROMIUM', '/usr/bin/chromium')
     try:
@@ -125,8 +128,19 @@ def write_result(name: str, result: dict[str, Any], out_dir: Path | None = None)
     path = out_dir / f'{name}.json'
     document = {'benchmark': name, 'finished_at': time.strftime('%Y-%m-%dT%H:%M:%S%z'), 'machine': machine(),
                 **result}
-    path.write_text(json.dumps(document, indent=2, default=_json_default) + '\n')
+    path.write_text(json.dumps(_finite(document), indent=2, default=_json_default, allow_nan=False) + '\n')
     return path
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities (a measurement that did not happen) as null: JSON has no NaN."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _json_default(value: Any) -> Any:

@@ -283,7 +283,7 @@ def targets(rows: list[dict]) -> list[dict]:
     return checks
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f'python -m bench {NAME}', description=__doc__.splitlines()[0])
     parser.add_argument('--sizes', type=int, nargs='+', default=list(DEFAULT_SIZES), help='numbers of dashboards')
     parser.add_argument('--rounds', type=int, default=6, help='measured calls per pair (default 6)')
@@ -293,6 +293,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument('--page-registrations', type=int, default=2,
                         help='users who register through /register (bcrypt 12 rounds); the rest are pre-created')
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if any(n < 2 for n in args.sizes) or args.rounds < 1 or args.warmup < 0:
         parser.error('sizes must be at least 2 and rounds at least 1')

@@ -24,9 +24,13 @@ function describe(error) {
 export default {
   template: `<span style="display:none"></span>`,
   props: { appId: String, sdkUrl: String, uid: String, token: String },
-  async mounted() {
+  created() {
     this.local = {}; // call id -> LocalInvitation
     this.remote = {}; // call id -> RemoteInvitation
+    this.watched = new Set(); // peers whose online status to follow, also across re-logins
+    this.state = "DISCONNECTED";
+  },
+  async mounted() {
     try {
       this.sdk = await loadScript(this.sdkUrl);
     } catch (error) {
@@ -35,7 +39,6 @@ export default {
     }
     const logFilter = this.sdk.LOG_FILTER_WARNING;
     this.client = this.sdk.createInstance(this.appId, { enableLogUpload: false, logFilter });
-    this.state = "DISCONNECTED";
     this.client.on("ConnectionStateChanged", (state, reason) => {
       this.state = state;
       this.$emit("state", { state, reason });
@@ -64,6 +67,7 @@ export default {
           new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("login timed out")), LOGIN_TIMEOUT_MS))),
         ]);
         this.$emit("logged-in");
+        await this.subscribeWatched([...this.watched]);
       } catch (error) {
         this.$emit("login-failed", { reason: describe(error) });
       } finally {
@@ -84,6 +88,10 @@ export default {
       return result;
     },
     async subscribe(ids) {
+      for (const id of ids) this.watched.add(id);
+      if (this.state === "CONNECTED") await this.subscribeWatched(ids);
+    },
+    async subscribeWatched(ids) {
       const chosen = ids.slice(0, MAX_SUBSCRIBED);
       for (let start = 0; start < chosen.length; start += QUERY_CHUNK) {
         await this.client.subscribePeersOnlineStatus(chosen.slice(start, start + QUERY_CHUNK));

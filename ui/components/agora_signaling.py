@@ -20,11 +20,10 @@ log = logging.getLogger(__name__)
 
 
 class AgoraSignaling:
-    def __init__(self, credentials: AgoraCredentials, sdk_url: str, me: str, *, peers: Callable[[], list[str]],
+    def __init__(self, credentials: AgoraCredentials, sdk_url: str, me: str, *, peers: list[str],
                  on_online: Callable[[dict[str, bool]], None]) -> None:
         self._credentials = credentials
         self._me = me
-        self._peers = peers
         self._on_online = on_online
         self.connected = False
         self._online: dict[str, bool] = {}  # as Agora reports it
@@ -39,7 +38,7 @@ class AgoraSignaling:
         self._show('Connecting to Agora signaling…')
         self.rtm = AgoraRtmSignal(app_id=credentials.app_id, sdk_url=sdk_url, uid=me, token=self._token(), handlers={
             'state': self._state_changed,
-            'logged-in': lambda _: self._logged_in(),
+            'logged-in': lambda _: self._show(''),
             'login-failed': lambda args: self._show(f'Cannot reach Agora signaling ({args.get("reason", "")}). '
                                                     'Calls cannot ring here.', 'Retry'),
             'presence': self._presence,
@@ -48,6 +47,7 @@ class AgoraSignaling:
             'invitation': lambda args: self.on_invitation_event(args['call_id'], args['side'], args['event'],
                                                                 str(args.get('detail') or '')),
         })
+        self.watch(peers)
 
     def _token(self) -> str:
         return self._credentials.rtm(self._me, self._me)
@@ -62,15 +62,10 @@ class AgoraSignaling:
         self._show('Connecting to Agora signaling…')
         self.rtm.run_method('login', self._token())
 
-    def _logged_in(self) -> None:
-        self.connected = True
-        self._show('')
-        self.rtm.run_method('subscribe', self._peers())
-
-    def watch(self, user: str) -> None:
-        """Follow the online status of someone who registered after this page was opened."""
-        if self.connected:
-            self.rtm.run_method('subscribe', [user])
+    def watch(self, users: list[str]) -> None:
+        """Follow these users' online status (the browser side keeps following them across re-logins)."""
+        if users:
+            self.rtm.run_method('subscribe', users)
 
     def _state_changed(self, args: dict) -> None:
         state, reason = args.get('state'), args.get('reason')

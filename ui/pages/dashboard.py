@@ -41,7 +41,7 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             signaling = None
             if services.settings.mode == 'agora':  # presence and invitations through Agora RTM
                 signaling = AgoraSignaling(services.agora, f'{sdk_base(services.settings)}/{RTM_SDK}', me,
-                                           peers=lambda: people,
+                                           peers=people,
                                            on_online=lambda changes: directory.apply_presence(
                                                {user: status(user) for user in changes}))
 
@@ -61,9 +61,8 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
         live.presence.subscribe(lambda diff: directory.apply_presence({user: status(user) for user in diff}))
 
         def add_person(name: str) -> None:
-            people.append(name)
             if signaling is not None:
-                signaling.watch(name)
+                signaling.watch([name])
             directory.add_user(name, status(name))
 
         live.new_account.subscribe(lambda account: add_person(account.username))

@@ -1,0 +1,106 @@
+"""Every benchmark in bench/ runs once at a tiny size and writes JSON with the expected keys and plausible numbers.
+
+Only that they work: no timing is asserted (CI machines vary), the full runs are `python -m bench`.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from bench import BENCHMARKS
+
+
+def read(out: Path, name: str) -> dict:
+    document = json.loads((out / f'{name}.json').read_text())
+    assert document['benchmark'] == name
+    assert {'nproc', 'cpu_model', 'ram_gib', 'python', 'chromium'} <= set(document['machine'])
+    assert isinstance(document['params'], dict)
+    for check in document['targets']:
+        assert {'name', 'measured', 'limit', 'met'} <= set(check)
+        assert isinstance(check['met'], bool)
+    return document
+
+
+def positive(*values: float | None) -> None:
+    for value in values:
+        assert value is not None and math.isfinite(value) and value > 0, values
+
+
+def finite(*values: float | None) -> None:
+    for value in values:
+        assert value is not None and math.isfinite(value) and value >= 0, values
+
+
+def test_every_benchmark_is_smoke_tested() -> None:
+    tested = {name.removeprefix('test_').removesuffix('_benchmark') for name in globals() if name.startswith('test_')}
+    assert set(BENCHMARKS) <= tested
+
+
+def test_tokens_benchmark(tmp_path: Path) -> None:
+    from bench import token_rate
+    token_rate.main(['--seconds', '0.02', '--out', str(tmp_path)])
+    results = read(tmp_path, 'tokens')['results']
+    assert {row['operation'] for row in results} >= {'build_rtc_token (007)', 'parse_token (007)'}
+    positive(*(row['ours_per_s'] for row in results))
+
+
+def test_ring_latency_benchmark(tmp_path: Path) -> None:
+    from bench import ring_latency
+    ring_latency.main(['--sizes', '4', '--rounds', '4', '--warmup', '0', '--out', str(tmp_path)])
+    [row] = read(tmp_path, 'ring_latency')['results']
+    assert row['n'] == 4
+    for side in ('app', 'floor'):
+        assert row[side]['errors'] == 0, row[side]['error_examples']
+        assert row[side]['ring']['count'] == 2 * 4 and row[side]['accept']['count'] == 2 * 2
+        positive(row[side]['ring']['p50_ms'], row[side]['ring']['p99_ms'], row[side]['accept']['p99_ms'])
+        finite(row[side]['server_cpu_s'])
+    positive(row['ratio_ring_p99'], row['ratio_accept_p99'])
+
+
+def test_presence_burst_benchmark(tmp_path: Path) -> None:
+    from bench import presence_burst
+    presence_burst.main(['--sizes', '5', '--quick', '--out', str(tmp_path)])
+    [row] = read(tmp_path, 'presence_burst')['results']
+    assert row['burst'] == 1
+    for side in ('app', 'floor'):
+        for phase in ('login', 'logout'):
+            measured = row[side][phase]
+            assert measured['unsettled_dashboards'] == 0 and measured['undelivered'] == 0
+            positive(measured['delivery']['p99_ms'], measured['settle_s'], measured['messages_per_change'])
+            finite(measured['server_cpu_ms_per_change'])
+    positive(row['ratio_login_delivery_p99'])
+
+
+def test_memory_benchmark(tmp_path: Path) -> None:
+    from bench import memory
+    memory.main(['--sizes', '5', '--quick', '--out', str(tmp_path)])
+    [row] = read(tmp_path, 'memory')['results']
+    for side in ('app', 'floor'):
+        positive(row[side]['baseline_mb'], row[side]['rss_mb'], row[side]['elements_per_dashboard'])
+        finite(row[side]['idle_server_cpu_share'])
+        assert math.isfinite(row[side]['mb_per_dashboard'])  # RSS moves in pages: tiny N may show no growth
+    assert row['app']['directory_rows'] == 5
+
+
+@pytest.mark.browser
+def test_call_setup_benchmark(tmp_path: Path) -> None:
+    from bench import call_setup
+    call_setup.main(['--calls', '1', '--warmup', '0', '--out', str(tmp_path)])
+    document = read(tmp_path, 'call_setup')
+    for side in ('app', 'floor'):
+        positive(document[side]['median_ms'], document[side]['view_median_ms'])
+    positive(document['ratio_median'])
+
+
+@pytest.mark.browser
+def test_page_load_benchmark(tmp_path: Path) -> None:
+    from bench import page_load
+    page_load.main(['--users', '3', '--loads', '1', '--warmup', '0', '--out', str(tmp_path)])
+    document = read(tmp_path, 'page_load')
+    assert document['app']['directory_rows'] == 2
+    for side in ('app', 'floor'):
+        positive(document[side]['median_ms'], document[side]['ttfb_median_ms'])
+    positive(document['ratio_median'])
