@@ -31,6 +31,7 @@ from .nicegui_client import (
     ack_forever,
     http_session,
     open_dashboard,
+    open_dashboards,
     search_directory,
     sign_in_all,
     statuses,
@@ -85,8 +86,7 @@ async def measure_app(n: int, waits: Waits) -> dict:
             await asyncio.sleep(waits.gone)  # past NiceGUI's 3 s reconnect window: login and warm-up tabs deleted
             baseline = await _quiet_rss(pid, waits.settle / 3, waits.stable_reads)
             started = time.perf_counter()
-            tabs = await gather_limited((open_dashboard(server.url, http, name, cookies[name], search=HIDE)
-                                         for name in watchers), 16)
+            tabs = await open_dashboards(server.url, http, cookies, watchers, search=lambda _name: HIDE)
             acker = asyncio.create_task(ack_forever(lambda: tabs))
             await gather_limited((search_directory(tab, '', until=lambda t: len(statuses(t)) == min(50, n))
                                   for tab in tabs), 4)

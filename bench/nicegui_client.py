@@ -139,6 +139,8 @@ class Tab:
         self.elements.clear()
         self.by_key.clear()
         self._apply(elements)
+        if self._waiters:  # a reloaded page may already show what someone waits for (e.g. a ringing banner)
+            self._check_waiters(time.perf_counter())
         query = ast.literal_eval(query_match.group(1))  # rendered as a Python dict literal into the template
         self.client_id = query['client_id']
         self.next_message_id = int(query['next_message_id'])
@@ -170,26 +172,35 @@ class Tab:
 
     async def _reconnect(self) -> None:
         """What nicegui.js does after a lost socket: reconnect to the same client with the current message id
-        (socket.io-client waits 0.5 to 1.5 s first); if the server has deleted the client, reload the page."""
-        await asyncio.sleep(random.uniform(0.5, 1.5))
-        if self._closing:
-            return
-        self._params['next_message_id'] = str(self.next_message_id)
-        try:
-            await self._connect()
+        (socket.io-client waits 0.5 to 1.5 s first); if the server has deleted the client, reload the page,
+        and keep trying while the server is too busy to answer (a user would keep reloading too)."""
+        for _attempt in range(2):
+            await asyncio.sleep(random.uniform(0.5, 1.5))
+            if self._closing:
+                return
+            self._params['next_message_id'] = str(self.next_message_id)
+            try:
+                await self._connect()
+            except (socketio.exceptions.ConnectionError, aiohttp.ClientError, TimeoutError):
+                continue  # refused (the client is gone) or no answer: try once more, then reload
             self.reconnects += 1
             unsent, self._unsent = self._unsent, []
             for message in unsent:
                 await self.sio.emit('event', message)
-        except socketio.exceptions.ConnectionError:
+            return
+        self._unsent.clear()  # a reloaded page forgets them
+        for attempt in range(10):
+            if self._closing:
+                return
             self.reloads += 1
-            self._unsent.clear()  # a reloaded page forgets them
             try:
                 await self.open(self.path)
                 if self.after_reload is not None:
                     await self.after_reload(self)
+                return
             except (PageError, socketio.exceptions.ConnectionError, aiohttp.ClientError, TimeoutError):
-                self.lost = True  # counted; the benchmark's waits on this tab will time out and say so
+                await asyncio.sleep(1.0 + attempt)
+        self.lost = True  # counted; the benchmark's waits on this tab time out and say so
 
     async def close(self) -> None:
         """Drop the socket, as closing the browser tab does."""
@@ -423,7 +434,8 @@ async def search_directory(tab: Tab, text: str, until: Callable[[Tab], bool] | N
             if time.perf_counter() >= deadline:
                 answered.cancel()
                 raise PageError(f'{tab.name}: the directory did not answer the search {text!r} in {timeout} s '
-                                f'(drops={tab.drops}, rows={statuses(tab)})') from None
+                                f'(drops={tab.drops}, reloads={tab.reloads}, lost={tab.lost}, '
+                                f'rows={statuses(tab)})') from None
 
 
 async def sign_in_all(base_url: str, http: aiohttp.ClientSession, names: list[str], registered: list[str],
@@ -438,8 +450,10 @@ async def sign_in_all(base_url: str, http: aiohttp.ClientSession, names: list[st
 
 
 async def open_dashboards(base_url: str, http: aiohttp.ClientSession, cookies: dict[str, str], names: list[str],
-                          concurrency: int = 16, search: Callable[[str], str | None] = lambda _name: None
+                          concurrency: int = 4, search: Callable[[str], str | None] = lambda _name: None
                           ) -> list[Tab]:
+    """Open dashboards a few at a time: every arrival makes every open directory re-render (the app's
+    presence fan-out), so a wide herd of arrivals would stall the server past its ping timeout."""
     return await gather_limited((open_dashboard(base_url, http, name, cookies[name], search=search(name))
                                  for name in names), concurrency)
 

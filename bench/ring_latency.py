@@ -50,7 +50,7 @@ NAME = 'ring_latency'
 DEFAULT_SIZES = (100, 500, 1000)
 TARGET_P99_MS = 100.0
 TARGET_FLOOR_RATIO = 3.0
-STEP_TIMEOUT = 60.0  # a step that takes longer is counted as an error (and the pair stops)
+STEP_TIMEOUT = 20.0  # a step that takes longer is counted as an error (and the pair stops)
 
 
 def usernames(n: int) -> list[str]:
@@ -65,6 +65,7 @@ class Side(Protocol):
     def expect_incoming(self) -> asyncio.Future[float]: ...
     def expect_in_call(self) -> asyncio.Future[float]: ...
     def expect_idle(self) -> asyncio.Future[float]: ...
+    def diagnose(self) -> str: ...
     async def call(self, peer: Side) -> float: ...
     async def accept(self, peer: Side) -> float: ...
     async def decline(self, peer: Side) -> float: ...
@@ -80,6 +81,12 @@ class AppSide:
 
     def expect_incoming(self) -> asyncio.Future[float]:
         return self.tab.expect(lambda t: t.has('incoming-call'))
+
+    def diagnose(self) -> str:
+        """What the caller's tab says (e.g. "bob is offline"), for the error report."""
+        tab = self.tab
+        return (f' (caller reads {tab.text("call-notice")!r}, drops={tab.drops}, reloads={tab.reloads}, '
+                f'hooks={sorted(k for k in tab.by_key if not k.startswith("status-"))[:12]})')
 
     def expect_in_call(self) -> asyncio.Future[float]:
         return self.tab.expect(lambda t: t.has('call-view'))
@@ -109,6 +116,9 @@ class FloorSide:
 
     def expect_incoming(self) -> asyncio.Future[float]:
         return self.tab.expect(lambda payload: payload['kind'] == 'invite')
+
+    def diagnose(self) -> str:
+        return ''
 
     def expect_in_call(self) -> asyncio.Future[float]:
         return self.tab.expect(lambda payload: payload['kind'] == 'accept')
@@ -144,10 +154,14 @@ async def _within(awaitable: Any, what: str) -> Any:
 
 
 async def pair_loop(a: Side, b: Side, rounds: int, warmup: int, samples: Samples, think: float) -> None:
-    """Ring back and forth: roles swap every call; two calls declined, then two accepted, and so on."""
+    """Ring back and forth: roles swap every call, and every role sees both outcomes (decline, accept, accept,
+    decline, ...).
+    With `think` (mean seconds between a pair's calls) the pairs start at random times and pause."""
+    if think:
+        await asyncio.sleep(random.uniform(0, think))
     for k in range(warmup + rounds):
         caller, callee = (a, b) if k % 2 == 0 else (b, a)
-        accepting = (k // 2) % 2 == 1
+        accepting = k % 4 in (1, 2)
         try:
             banner = callee.expect_incoming()
             sent = await caller.call(callee)
@@ -164,7 +178,7 @@ async def pair_loop(a: Side, b: Side, rounds: int, warmup: int, samples: Samples
                 await callee.decline(caller)
             await _within(asyncio.gather(*idle), 'the end of the call')
         except (PageError, ConnectionError, OSError) as error:
-            samples.errors.append(f'{caller.name}->{callee.name}: {error}')
+            samples.errors.append(f'{caller.name}->{callee.name}: {error}{caller.diagnose()}')
             return
         if k >= warmup:
             samples.ring.append(ring)
@@ -174,9 +188,14 @@ async def pair_loop(a: Side, b: Side, rounds: int, warmup: int, samples: Samples
             await asyncio.sleep(random.uniform(0.5, 1.5) * think)
 
 
-async def run_pairs(sides: list[Side], rounds: int, warmup: int, think: float, server_pid: int | None) -> dict:
+async def run_pairs(sides: list[Side], rounds: int, warmup: int, think: float, server_pid: int | None,
+                    active_pairs: int | None = None) -> dict:
+    """Every pair (or the first `active_pairs`, spread over all users) rings; the others stay open and idle."""
     samples = Samples()
     pairs = [(sides[i], sides[i + 1]) for i in range(0, len(sides) - 1, 2)]
+    if active_pairs is not None and active_pairs < len(pairs):
+        step = len(pairs) / active_pairs
+        pairs = [pairs[int(i * step)] for i in range(active_pairs)]
     gc.collect()
     gc.freeze()  # the tab objects are long-lived: keep full collections from pausing this process mid-measurement
     meter = CpuMeter(server_pid)
@@ -190,7 +209,8 @@ async def run_pairs(sides: list[Side], rounds: int, warmup: int, think: float, s
             'calls_per_s': len(samples.ring) / cpu['wall_s'] if cpu['wall_s'] else math.nan, **cpu}
 
 
-async def measure_app(n: int, rounds: int, warmup: int, think: float, page_registrations: int) -> dict:
+async def measure_app(n: int, rounds: int, warmup: int, think: float, page_registrations: int,
+                      active_pairs: int | None) -> dict:
     names = usernames(n)
     registered = names[:min(page_registrations, n)]
     # Each user searches for their peer right away: with hundreds of users that is how the call button is
@@ -213,7 +233,8 @@ async def measure_app(n: int, rounds: int, warmup: int, think: float, page_regis
             setup_stall = probe.worst()
             await asyncio.sleep(1.0)  # let the last presence batches land
             measured_from = time.perf_counter()
-            result = await run_pairs([AppSide(tab) for tab in tabs], rounds, warmup, think, server.process.pid)
+            result = await run_pairs([AppSide(tab) for tab in tabs], rounds, warmup, think, server.process.pid,
+                                     active_pairs)
             result.update(setup_s=setup_s, setup_worst_stall_s=setup_stall, worst_stall_s=probe.worst(measured_from),
                           page_retries=sum(tab.retries for tab in tabs), dropped_sockets=sum(t.drops for t in tabs),
                           page_reloads=sum(t.reloads for t in tabs))
@@ -228,28 +249,31 @@ async def measure_app(n: int, rounds: int, warmup: int, think: float, page_regis
         stop(server, data_dir, keep=failed)
 
 
-async def measure_floor(n: int, rounds: int, warmup: int, think: float) -> dict:
+async def measure_floor(n: int, rounds: int, warmup: int, think: float, active_pairs: int | None) -> dict:
     relay = start_relay()
     try:
         async with http_session() as http:
             tabs = [RelayTab(relay.url, http, name) for name in usernames(n)]
             await gather_limited((tab.open() for tab in tabs), 16)
-            result = await run_pairs([FloorSide(tab) for tab in tabs], rounds, warmup, think, relay.process.pid)
+            result = await run_pairs([FloorSide(tab) for tab in tabs], rounds, warmup, think, relay.process.pid,
+                                     active_pairs)
             await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
         return result
     finally:
         stop(relay, relay.data_dir)
 
 
-async def measure(sizes: list[int], rounds: int, warmup: int, think: float, page_registrations: int,
-                  progress: Callable[[str], None] = print) -> list[dict]:
+async def measure(sizes: list[int], rounds: int, warmup: int, rate: float, page_registrations: int,
+                  active_pairs: int | None = None, progress: Callable[[str], None] = print) -> list[dict]:
     rows = []
     for n in sizes:
+        pairs = min(n // 2, active_pairs or n // 2)
+        think = pairs / rate if rate else 0.0  # each pair's mean pause, for `rate` calls per second in all
         progress(f'[{NAME}] N={n}: app ...')
-        app = await measure_app(n, rounds, warmup, think, page_registrations)
+        app = await measure_app(n, rounds, warmup, think, page_registrations, active_pairs)
         progress(f'[{NAME}] N={n}: floor (bare relay) ...')
-        floor = await measure_floor(n, rounds, warmup, think)
-        rows.append({'n': n, 'app': app, 'floor': floor,
+        floor = await measure_floor(n, rounds, warmup, think, active_pairs)
+        rows.append({'n': n, 'think_s': think, 'app': app, 'floor': floor,
                      'ratio_ring_p99': ratio(app['ring']['p99_ms'], floor['ring']['p99_ms']),
                      'ratio_accept_p99': ratio(app['accept']['p99_ms'], floor['accept']['p99_ms'])})
     return rows
@@ -288,10 +312,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--sizes', type=int, nargs='+', default=list(DEFAULT_SIZES), help='numbers of dashboards')
     parser.add_argument('--rounds', type=int, default=6, help='measured calls per pair (default 6)')
     parser.add_argument('--warmup', type=int, default=1, help='unmeasured calls per pair first (default 1)')
-    parser.add_argument('--think', type=float, default=0.0,
-                        help='mean pause between a pair\'s calls in s (default 0: back to back)')
+    parser.add_argument('--active-pairs', type=int, default=None,
+                        help='only this many pairs call (spread over all users); the other dashboards stay open idle')
+    parser.add_argument('--rate', type=float, default=0.0,
+                        help='offered calls per second over all pairs (default 0: every pair back to back)')
     parser.add_argument('--page-registrations', type=int, default=2,
                         help='users who register through /register (bcrypt 12 rounds); the rest are pre-created')
+    parser.add_argument('--name', default=NAME, help=f'results file name (default {NAME}, e.g. for a second mode)')
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
     return parser
 
@@ -299,19 +326,22 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if any(n < 2 for n in args.sizes) or args.rounds < 1 or args.warmup < 0:
-        parser.error('sizes must be at least 2 and rounds at least 1')
+    if any(n < 2 for n in args.sizes) or args.rounds < 1 or args.warmup < 0 or args.rate < 0 or \
+            (args.active_pairs is not None and args.active_pairs < 1):
+        parser.error('sizes must be at least 2, rounds at least 1, the rate not negative')
     return args
 
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    rows = asyncio.run(measure(args.sizes, args.rounds, args.warmup, args.think, args.page_registrations))
-    result = {'params': {'sizes': args.sizes, 'rounds': args.rounds, 'warmup': args.warmup, 'think_s': args.think,
+    rows = asyncio.run(measure(args.sizes, args.rounds, args.warmup, args.rate, args.page_registrations,
+                               args.active_pairs))
+    result = {'params': {'sizes': args.sizes, 'rounds': args.rounds, 'warmup': args.warmup, 'rate': args.rate,
+                         'active_pairs': args.active_pairs,
                          'page_registrations': args.page_registrations},
               'results': rows, 'targets': targets(rows)}
     print(format_rows(rows))
-    path = write_result(NAME, result, args.out)
+    path = write_result(args.name, result, args.out)
     print(f'wrote {path}')
     return result
 

@@ -23,41 +23,44 @@ function describe(error) {
 
 export default {
   template: `<span style="display:none"></span>`,
-  props: { appId: String, sdkUrl: String, uid: String, token: String },
+  props: { appId: String, sdkUrl: String, uid: String },
   created() {
     this.local = {}; // call id -> LocalInvitation
     this.remote = {}; // call id -> RemoteInvitation
     this.watched = new Set(); // peers whose online status to follow, also across re-logins
     this.state = "DISCONNECTED";
   },
-  async mounted() {
-    try {
-      this.sdk = await loadScript(this.sdkUrl);
-    } catch (error) {
-      this.$emit("login-failed", { reason: describe(error) });
-      return;
-    }
-    const logFilter = this.sdk.LOG_FILTER_WARNING;
-    this.client = this.sdk.createInstance(this.appId, { enableLogUpload: false, logFilter });
-    this.client.on("ConnectionStateChanged", (state, reason) => {
-      this.state = state;
-      this.$emit("state", { state, reason });
-    });
-    this.client.on("PeersOnlineStatusChanged", (status) => this.$emit("presence", status));
-    this.client.on("TokenPrivilegeWillExpire", () => this.$emit("token-will-expire"));
-    this.client.on("TokenExpired", () => this.$emit("token-will-expire"));
-    this.client.on("RemoteInvitationReceived", (invitation) => this.received(invitation));
-    this.onPageHide = () => this.logout();
-    window.addEventListener("pagehide", this.onPageHide);
-    await this.login(this.token);
+  mounted() {
+    this.ready = this.setUp();
   },
   unmounted() {
     window.removeEventListener("pagehide", this.onPageHide);
     this.logout();
   },
   methods: {
+    async setUp() {
+      try {
+        this.sdk = await loadScript(this.sdkUrl);
+      } catch (error) {
+        this.$emit("login-failed", { reason: describe(error) });
+        return false;
+      }
+      this.client = this.sdk.createInstance(this.appId, { enableLogUpload: false, logFilter: this.sdk.LOG_FILTER_WARNING });
+      this.client.on("ConnectionStateChanged", (state, reason) => {
+        this.state = state;
+        this.$emit("state", { state, reason });
+      });
+      this.client.on("PeersOnlineStatusChanged", (status) => this.$emit("presence", status));
+      this.client.on("TokenPrivilegeWillExpire", () => this.$emit("token-will-expire"));
+      this.client.on("TokenExpired", () => this.$emit("token-will-expire"));
+      this.client.on("RemoteInvitationReceived", (invitation) => this.received(invitation));
+      this.onPageHide = () => this.logout();
+      window.addEventListener("pagehide", this.onPageHide);
+      return true;
+    },
+    // Python calls this once the page's websocket is up, so every event below reaches it in order.
     async login(token) {
-      if (!this.client) return;
+      if (!(await this.ready)) return;
       // After ABORTED (e.g. another tab logged in) the SDK logs in again only once it was logged out.
       if (this.state !== "DISCONNECTED") await this.client.logout().catch(() => {});
       let timer;

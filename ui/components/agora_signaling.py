@@ -34,9 +34,9 @@ class AgoraSignaling:
                                                          'bg-orange-1 text-orange-10') as self._banner:
             ui.icon('cell_tower')
             self._message = ui.label().classes('grow')
-            self._button = ui.button(on_click=self.log_in_again).props('outline dense no-caps color=orange-10')
+            self._button = ui.button(on_click=self.log_in).props('outline dense no-caps color=orange-10')
         self._show('Connecting to Agora signaling…')
-        self.rtm = AgoraRtmSignal(app_id=credentials.app_id, sdk_url=sdk_url, uid=me, token=self._token(), handlers={
+        self.rtm = AgoraRtmSignal(app_id=credentials.app_id, sdk_url=sdk_url, uid=me, handlers={
             'state': self._state_changed,
             'logged-in': lambda _: self._show(''),
             'login-failed': lambda args: self._show(f'Cannot reach Agora signaling ({args.get("reason", "")}). '
@@ -58,7 +58,8 @@ class AgoraSignaling:
         self._button.set_visibility(bool(button))
         self._banner.set_visibility(bool(message))
 
-    def log_in_again(self) -> None:
+    def log_in(self) -> None:
+        """Start (or retry) the RTM session; call it once the tab's websocket is connected."""
         self._show('Connecting to Agora signaling…')
         self.rtm.run_method('login', self._token())
 

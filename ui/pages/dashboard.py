@@ -80,3 +80,5 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
 
         services.presence.tab_connected(me, client.id)
         client.on_delete(tab_gone)
+        if signaling is not None:
+            signaling.log_in()
