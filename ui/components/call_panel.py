@@ -84,6 +84,8 @@ class CallPanel:
             return
         if self._signaling is not None and call.state is RINGING:
             self._signaling.invite(call.callee, call.id, call.channel)
+        elif self._signaling is not None and call.id in self._delivered:  # glare: we answered their invitation
+            self._signaling.accept(call.id)
 
     def _act(self, method: Callable, *args) -> None:
         """Apply a registry action to the call on screen; a call that already moved on needs no message."""
