@@ -31,8 +31,6 @@ class Settings:
     database_url: str = ''
     storage_secret: str = ''
     ring_timeout: float = 45.0
-    connect_timeout: float = 20.0
-    reconnect_grace: float = 30.0
     ice_servers: tuple[dict, ...] = ()
     agora_app_id: str = ''
     agora_app_certificate: str = ''
