@@ -10,6 +10,8 @@ from backend.call_history import CallHistory
 from ..call_words import ago, history_result
 from ..testids import hook
 
+HISTORY_SHOWN = 20  # the newest calls; each entry costs server memory per open dashboard
+
 
 class CallHistoryList(ui.column):
     def __init__(self, history: CallHistory, me: str, on_call: Callable[[str], object]) -> None:
@@ -37,18 +39,17 @@ class CallHistoryList(ui.column):
             for entry in entries:
                 icon, color = ('call_made', 'primary') if entry.outgoing else \
                     ('call_missed', 'negative') if entry.missed else ('call_received', 'positive')
-                with hook(ui.row(), 'history-item').classes('w-full items-center no-wrap px-2 py-1'):
-                    ui.icon(icon, color=color).tooltip('Outgoing' if entry.outgoing else 'Incoming')
-                    with ui.column().classes('grow gap-0'):
-                        ui.label(entry.peer).classes('font-medium')
-                        ui.label(f'{history_result(entry)} · {ago(entry.started_at)}').classes('text-xs text-grey-7')
+                with hook(ui.row(), 'history-item').classes('w-full items-center no-wrap px-2 py-1 gap-x-3'):
+                    ui.icon(icon, color=color).props(f'title="{"Outgoing" if entry.outgoing else "Incoming"}"')
+                    ui.label(entry.peer).classes('font-medium')
+                    ui.label(f'{history_result(entry)} · {ago(entry.started_at)}').classes('grow text-xs text-grey-7')
                     ui.button(icon='call', on_click=lambda peer=entry.peer: self._on_call(peer)) \
-                        .props('flat round dense').tooltip(f'Call {entry.peer} back')
+                        .props(f'flat round dense title="Call {entry.peer} back"')
         self._missed.set_text(f'{missed} missed · mark seen')
         self._missed.set_visibility(missed > 0)
 
     def _load(self) -> tuple[list, int]:
-        return self._history.entries(self._me), self._history.missed_count(self._me)
+        return self._history.entries(self._me, limit=HISTORY_SHOWN), self._history.missed_count(self._me)
 
     async def _mark_seen(self) -> None:
         await run.io_bound(self._history.mark_seen, self._me)
