@@ -6,14 +6,18 @@ the names, when several or none are given, go to every benchmark that accepts th
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 import time
 import traceback
+from types import ModuleType
 
 from bench import BENCHMARKS
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Terminated (e.g. `kill`): exit normally, so the servers a benchmark started are stopped (atexit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] in (['-h'], ['--help']):
         print(__doc__)
@@ -45,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def _accepted(module, argv: list[str]) -> list[str]:
+def _accepted(module: ModuleType, argv: list[str]) -> list[str]:
     """The options of `argv` that this benchmark knows, with their values (e.g. `--out` goes to all)."""
     known = {option for action in module.build_parser()._actions for option in action.option_strings}
     accepted, keep = [], False

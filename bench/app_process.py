@@ -5,6 +5,7 @@ PYTEST*/NICEGUI_* variables), so the benchmarks measure exactly what a user star
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -15,13 +16,25 @@ import time
 import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.app_server import AppServer
 
 from .report import PROJECT_DIR
 
+if TYPE_CHECKING:
+    import aiohttp
+
 PASSWORD = 'correct horse battery'
 _CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
+_running: set = set()  # servers to stop at exit, even when a benchmark is interrupted
+
+
+@atexit.register
+def _stop_all() -> None:
+    for server in list(_running):
+        server.stop()
+    _running.clear()
 
 
 def database_url(data_dir: Path) -> str:
@@ -55,12 +68,15 @@ def start_app(data_dir: Path, **settings: str) -> AppServer:
     """`python main.py` on a free port with its own data folder (DATABASE_URL pinned there, so a `.env` cannot
     point the benchmark at a developer's database)."""
     settings.setdefault('DATABASE_URL', database_url(data_dir))
-    return AppServer(data_dir, **settings)
+    server = AppServer(data_dir, **settings)
+    _running.add(server)
+    return server
 
 
 def stop(server: AppServer | ScriptServer | None, data_dir: Path | None = None, keep: bool = False) -> None:
     """Stop a server and remove its data folder (kept with `keep`, e.g. to read the log after a failure)."""
-    if server is not None:
+    if server is not None and server in _running:
+        _running.discard(server)
         server.stop()
     if data_dir is not None and not keep:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -87,6 +103,7 @@ class ScriptServer:
         self._log = open(self.log_path, 'w')
         self.process = subprocess.Popen([sys.executable, *args], cwd=data_dir, env=clean,
                                         stdout=self._log, stderr=subprocess.STDOUT)
+        _running.add(self)
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
@@ -96,6 +113,7 @@ class ScriptServer:
                 return
             except OSError:
                 if time.monotonic() > deadline:
+                    _running.discard(self)
                     self.stop()
                     raise RuntimeError(f'{args} did not come up within {timeout} s:\n{self.log()}') from None
                 time.sleep(0.1)
@@ -143,7 +161,7 @@ class LoopProbe:
         self.samples: list[tuple[float, float]] = []  # (sent at, seconds to answer)
         self._task = None
 
-    def start(self, http) -> None:
+    def start(self, http: aiohttp.ClientSession) -> None:
         """Probe with `http` (an aiohttp session) until `stop()`."""
         import asyncio
 
@@ -164,6 +182,19 @@ class LoopProbe:
     def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
+
+    async def quiet(self, fast: float = 0.2, hold: float = 2.0, timeout: float = 600) -> float:
+        """Wait until every probe for `hold` seconds was answered within `fast` s; returns the seconds waited."""
+        import asyncio
+
+        started = time.perf_counter()
+        while time.perf_counter() - started < timeout:
+            await asyncio.sleep(self.interval)
+            now = time.perf_counter()
+            recent = [took for sent, took in self.samples if sent >= now - hold]
+            if len(recent) >= hold / self.interval / 2 and max(recent) <= fast:
+                break
+        return time.perf_counter() - started
 
     def worst(self, since: float = 0.0, until: float = float('inf')) -> float:
         """The longest answer among probes sent in [since, until], in seconds (0 when none)."""

@@ -83,7 +83,7 @@ async def _one_call(caller: Any, callee: Any, call_button: str) -> dict[str, Any
             'view': later('viewAt'), 'track': later('trackAt')}
 
 
-async def _calls(caller: Any, callee: Any, call_button: str, calls: int, warmup: int) -> dict:
+async def _calls(caller: Any, callee: Any, call_button: str, calls: int, warmup: int, pause: float) -> dict:
     times: list[dict[str, float]] = []
     failures: list[str] = []
     for k in range(warmup + calls):
@@ -92,7 +92,7 @@ async def _calls(caller: Any, callee: Any, call_button: str, calls: int, warmup:
             failures.append(result['failure'])
         elif k >= warmup:
             times.append(result)
-        await asyncio.sleep(0.3)  # let the previous call's teardown (history, sounds) finish
+        await asyncio.sleep(pause)  # between calls (the app then stores the call and refreshes both histories)
     if not times:
         raise RuntimeError(f'no call showed video: {failures[:3]}')
     both = [t['both'] for t in times]
@@ -104,7 +104,7 @@ async def _calls(caller: Any, callee: Any, call_button: str, calls: int, warmup:
             'failures': failures[:5]}
 
 
-async def measure_app(browser: Any, calls: int, warmup: int) -> dict:
+async def measure_app(browser: Any, calls: int, warmup: int, pause: float) -> dict:
     data_dir = new_data_dir('call')
     server = None
     failed = True
@@ -117,7 +117,7 @@ async def measure_app(browser: Any, calls: int, warmup: int) -> dict:
         await _register(alice, server.url, 'alice')
         await _register(bob, server.url, 'bob')
         await alice.get_by_test_id('status-bob').filter(has_text='online').wait_for(timeout=30000)
-        result = await _calls(alice, bob, 'call-bob', calls, warmup)
+        result = await _calls(alice, bob, 'call-bob', calls, warmup, pause)
         for context in contexts:
             await context.close()
         failed = False
@@ -128,7 +128,7 @@ async def measure_app(browser: Any, calls: int, warmup: int) -> dict:
         stop(server, data_dir, keep=failed)
 
 
-async def measure_floor(browser: Any, calls: int, warmup: int) -> dict:
+async def measure_floor(browser: Any, calls: int, warmup: int, pause: float) -> dict:
     relay = start_relay()
     try:
         contexts = [await browser.new_context() for _ in range(2)]
@@ -140,7 +140,7 @@ async def measure_floor(browser: Any, calls: int, warmup: int) -> dict:
         for page in (alice, bob):
             await page.wait_for_function('window.io && document.readyState === "complete"')
         await asyncio.sleep(0.5)  # both sockets connected
-        result = await _calls(alice, bob, 'call-peer', calls, warmup)
+        result = await _calls(alice, bob, 'call-peer', calls, warmup, pause)
         for context in contexts:
             await context.close()
         return result
@@ -148,12 +148,12 @@ async def measure_floor(browser: Any, calls: int, warmup: int) -> dict:
         stop(relay, relay.data_dir)
 
 
-async def measure(calls: int, warmup: int, progress: Callable[[str], None] = print) -> dict:
+async def measure(calls: int, warmup: int, pause: float, progress: Callable[[str], None] = print) -> dict:
     async with chromium() as browser:
         progress(f'[{NAME}] app: {calls} calls ...')
-        app = await measure_app(browser, calls, warmup)
+        app = await measure_app(browser, calls, warmup, pause)
         progress(f'[{NAME}] floor (getUserMedia + RTCPeerConnection over the bare relay) ...')
-        floor = await measure_floor(browser, calls, warmup)
+        floor = await measure_floor(browser, calls, warmup, pause)
     return {'app': app, 'floor': floor, 'ratio_median': ratio(app['median_ms'], floor['median_ms'])}
 
 
@@ -173,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f'python -m bench {NAME}', description=__doc__.splitlines()[0])
     parser.add_argument('--calls', type=int, default=20, help='measured calls (default 20)')
     parser.add_argument('--warmup', type=int, default=1, help='unmeasured calls first (default 1)')
+    parser.add_argument('--pause', type=float, default=0.3, help='s between calls (default 0.3)')
+    parser.add_argument('--name', default=NAME, help=f'results file name (default {NAME})')
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
     return parser
 
@@ -187,11 +189,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    measured = asyncio.run(measure(args.calls, args.warmup))
-    result = {'params': {'calls': args.calls, 'warmup': args.warmup}, **measured,
+    measured = asyncio.run(measure(args.calls, args.warmup, args.pause))
+    result = {'params': {'calls': args.calls, 'warmup': args.warmup, 'pause_s': args.pause}, **measured,
               'targets': [target('median set-up / floor median', measured['ratio_median'], TARGET_FLOOR_RATIO, 'x')]}
     print(format_result(measured))
-    path = write_result(NAME, result, args.out)
+    path = write_result(args.name, result, args.out)
     print(f'wrote {path}')
     return result
 

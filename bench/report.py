@@ -211,3 +211,21 @@ async def idle_cpu_share(pid: int, seconds: float = 1.0) -> float:
     meter = CpuMeter(pid)
     await asyncio.sleep(seconds)
     return meter.stop()['server_cpu_share']
+
+
+def dig(value: Any, *keys: str) -> Any:
+    """`value[k1][k2]...`, or None where a level is missing (a size that failed has no numbers)."""
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+async def attempt(awaitable: Awaitable[dict], progress: Any = print) -> dict:
+    """The measurement, or `{'error': ...}`: one size that breaks must not lose the others' results."""
+    try:
+        return await awaitable
+    except Exception as error:  # reported in the results and the table, not hidden
+        progress(f'  failed: {type(error).__name__}: {error}')
+        return {'error': f'{type(error).__name__}: {str(error)[:2000]}'}
