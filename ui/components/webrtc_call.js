@@ -53,6 +53,12 @@ export default {
       };
       pc.onconnectionstatechange = () => this.connectionChanged(pc.connectionState);
       for (const track of this.stream.getTracks()) pc.addTrack(track, this.stream);
+      // Insurance: if no negotiation got going (seen rarely on a loaded machine), the impolite side offers again.
+      this.kickTimer = setTimeout(() => {
+        if (!this.polite && this.pc === pc && pc.signalingState === "stable" && pc.connectionState === "new") {
+          pc.onnegotiationneeded();
+        }
+      }, 3000);
       this.$emit("ready");
       for (const signal of this.inbox.splice(0)) await this.applySignal(signal);
     },
@@ -128,6 +134,7 @@ export default {
     stop() {
       this.closed = true;
       clearTimeout(this.restartTimer);
+      clearTimeout(this.kickTimer);
       if (this.pc) this.pc.close();
       this.pc = null;
       this.releaseMedia();
