@@ -197,21 +197,21 @@ class Tab:
         self._reloading = True  # the old socket goes away on purpose: not a drop to reconnect
         try:
             if self.sio is not None and self.sio.connected:
-                await self.sio.disconnect()
-            for attempt in range(10):
-                if self._closing:
-                    return
-                self.reloads += 1
-                try:
-                    await self.open(self.path)
-                    if self.search_text:
-                        await search_directory(self, self.search_text)
-                    return
-                except (PageError, socketio.exceptions.ConnectionError, aiohttp.ClientError, TimeoutError):
-                    await asyncio.sleep(1.0 + attempt)
-            self.lost = True  # counted; the benchmark's waits on this tab time out and say so
+                await self.sio.disconnect()  # runs the disconnect handler before it returns
         finally:
-            self._reloading = False
+            self._reloading = False  # a drop of the new page's socket is a drop again
+        for attempt in range(10):
+            if self._closing:
+                return
+            self.reloads += 1
+            try:
+                await self.open(self.path)
+                if self.search_text:
+                    await search_directory(self, self.search_text)
+                return
+            except (PageError, socketio.exceptions.ConnectionError, aiohttp.ClientError, TimeoutError):
+                await asyncio.sleep(1.0 + attempt)
+        self.lost = True  # counted; the benchmark's waits on this tab time out and say so
 
     async def close(self) -> None:
         """Drop the socket, as closing the browser tab does."""

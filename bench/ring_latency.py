@@ -39,7 +39,6 @@ from .nicegui_client import (
     PageError,
     Tab,
     ack_forever,
-    hold_presence,
     http_session,
     open_dashboards,
     sign_in_all,
@@ -228,14 +227,10 @@ async def measure_app(n: int, rounds: int, warmup: int, think: float, page_regis
             probe.start(http)
             started = time.perf_counter()
             cookies = await sign_in_all(server.url, http, names, registered)
-            # Everyone online first (hidden dashboards), so the measured dashboards arrive without presence
-            # changes, each of which would re-render every open directory (see bench/README.md).
-            holders = await hold_presence(server.url, http, cookies, names)
+            # Searching right away keeps each arrival's re-render of every open directory to one row.
             tabs = await open_dashboards(server.url, http, cookies, names, search=peer.get)
             acker = asyncio.create_task(ack_forever(lambda: tabs))
-            await asyncio.gather(*(holder.close() for holder in holders))
-            await asyncio.sleep(4.0)  # past NiceGUI's 3 s reconnect window: the holders are deleted ...
-            await probe.quiet()  # ... which takes the server a while with hundreds of them
+            await probe.quiet()
             setup_s = time.perf_counter() - started
             setup_stall = probe.worst()
             await asyncio.sleep(1.0)  # let the last presence batches land

@@ -86,6 +86,16 @@ def test_memory_benchmark(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
+def test_call_setup_benchmark(tmp_path: Path) -> None:
+    from bench import call_setup
+    call_setup.main(['--calls', '2', '--warmup', '0', '--out', str(tmp_path)])
+    document = read(tmp_path, 'call_setup')
+    for side in ('app', 'floor'):
+        positive(document[side]['median_ms'], document[side]['view_median_ms'])
+    positive(document['ratio_median'])
+
+
+@pytest.mark.browser
 def test_page_load_benchmark(tmp_path: Path) -> None:
     from bench import page_load
     page_load.main(['--users', '3', '--loads', '1', '--warmup', '0', '--out', str(tmp_path)])
