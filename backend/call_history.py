@@ -29,6 +29,15 @@ class HistoryEntry:
     def missed(self) -> bool:
         return not self.outgoing and self.result in MISSED_REASONS
 
+    @classmethod
+    def of(cls, call: Call, username: str) -> HistoryEntry:
+        """The entry `username` sees for an ended call: the same as `CallHistory.entries` reads back."""
+        ended = call.ended_at or call.created_at
+        return cls(call_id=call.id, outgoing=call.caller == username, peer=call.peer_of(username),
+                   result=call.end_reason or EndReason.ERROR, ended_by=call.ended_by,
+                   duration=ended - call.answered_at if call.answered_at is not None else 0.0,
+                   started_at=_utc(call.created_at))
+
 
 def _utc(seconds: float | None) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
@@ -38,8 +47,8 @@ class CallHistory:
     def __init__(self, sessions: sessionmaker) -> None:
         self._sessions = sessions
 
-    def record(self, call: Call) -> None:
-        """Store an ended call; storing the same call twice keeps the first row."""
+    def record(self, call: Call) -> bool:
+        """Store an ended call; storing the same call twice keeps the first row (and returns False)."""
         with self._sessions() as session:
             ids = dict(session.execute(select(User.username, User.id)
                                        .where(User.username.in_([call.caller, call.callee]))).all())
@@ -52,6 +61,8 @@ class CallHistory:
                 session.commit()
             except IntegrityError:
                 session.rollback()  # already stored (a repeated report): the first row stands
+                return False
+        return True
 
     def entries(self, username: str, limit: int = 50) -> list[HistoryEntry]:
         """The user's calls, newest first."""

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from backend.accounts import Accounts
 from backend.call_clock import ManualClock
-from backend.call_history import CallHistory
+from backend.call_history import CallHistory, HistoryEntry
 from backend.call_registry import Call, CallRegistry, EndReason
 from backend.database import CallRecord, create_database, dispose
 from backend.directory import Directory
@@ -121,8 +121,8 @@ def test_entries_limit_keeps_the_newest(h: Setup) -> None:
 def test_recording_the_same_call_twice_keeps_one_row(h: Setup) -> None:
     call = h.completed('alice', 'bob', talk=10)
     assert h.rows() == 1
-    h.history.record(call)
-    h.history.record(replace(call, end_reason=EndReason.ERROR, ended_by=None))  # a late, different report
+    assert h.history.record(call) is False
+    assert h.history.record(replace(call, end_reason=EndReason.ERROR, ended_by=None)) is False  # a late report
     assert h.rows() == 1
     [entry] = h.history.entries('alice')
     assert entry.result is EndReason.COMPLETED and entry.ended_by == 'bob'
@@ -207,3 +207,12 @@ def test_history_survives_a_new_session_factory(tmp_path: Path) -> None:
     [entry] = reopened.entries('bob')
     assert (entry.call_id, entry.outgoing, entry.peer, entry.result) == (call.id, False, 'alice', EndReason.COMPLETED)
     assert entry.duration == pytest.approx(7, abs=1e-3)
+
+
+@pytest.mark.parametrize('how', [None, EndReason.CANCELLED, EndReason.OFFLINE, EndReason.BUSY])
+def test_the_live_entry_of_an_ended_call_equals_what_the_database_reads_back(h: Setup, how: EndReason | None) -> None:
+    """Open dashboards add the ended call from memory (`HistoryEntry.of`), without reading the database."""
+    call = h.completed('alice', 'bob', talk=7.25) if how is None else h.missed('alice', 'bob', how)
+    for user in ('alice', 'bob'):
+        stored = next(entry for entry in h.history.entries(user) if entry.call_id == call.id)
+        assert HistoryEntry.of(call, user) == stored

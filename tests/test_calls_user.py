@@ -63,6 +63,39 @@ async def test_cancel_gives_the_callee_a_missed_call(create_user):
     await bob.should_see('1 missed · mark seen')
 
 
+async def test_history_keeps_the_newest_entries_live_and_counts_missed_calls_since_seen(create_user):
+    from ui.components.call_history_list import HISTORY_SHOWN
+
+    alice, bob = await two_users(create_user)
+
+    async def missed_call(number: int) -> None:
+        alice.find(marker='call-bob').click()
+        await should_read(bob, 'incoming-caller', 'alice')
+        alice.find(marker='cancel-call').click()
+        await should_read(bob, 'call-notice', 'alice cancelled · missed call')
+        await bob.should_see(f'{number} missed · mark seen')
+
+    await missed_call(1)
+    await missed_call(2)
+    bob.find('2 missed · mark seen').click()
+    await bob.should_not_see('missed · mark seen')
+    await missed_call(1)  # counted from when bob last looked
+    for _ in range(HISTORY_SHOWN - 2):
+        alice.find(marker='call-bob').click()
+        await should_read(bob, 'incoming-caller', 'alice')
+        bob.find(marker='decline-call').click()
+        await should_read(alice, 'call-notice', 'bob declined')
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    alice.find(marker='cancel-call').click()
+    # 22 calls: the newest 20 are shown, newest first, on the open dashboard and after a reload
+    expected = ['alice Missed', *['alice Declined'] * (HISTORY_SHOWN - 2), 'alice Missed']
+    await should_have_history(bob, *expected)
+    await bob.open('/')
+    await should_have_history(bob, *expected)
+    await bob.should_see('2 missed · mark seen')
+
+
 async def test_no_answer(short_ring, create_user):
     alice, bob = await two_users(create_user)
     alice.find(marker='call-bob').click()

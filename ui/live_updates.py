@@ -13,6 +13,7 @@ from collections import defaultdict
 from nicegui import Event, app, background_tasks, run
 
 from backend.accounts import Account
+from backend.call_history import HistoryEntry
 from backend.call_registry import Call
 from backend.services import Services
 
@@ -25,7 +26,7 @@ class LiveUpdates:
         self.presence: Event[dict[str, str]] = Event()  # {username: status} batches, for every dashboard
         self.new_account: Event[Account] = Event()
         self._calls: defaultdict[str, Event[Call]] = defaultdict(Event)
-        self._history: defaultdict[str, Event[[]]] = defaultdict(Event)
+        self._history: defaultdict[str, Event[HistoryEntry]] = defaultdict(Event)
         self._signals: defaultdict[str, Event[str, str, dict]] = defaultdict(Event)
         self._storing: set[asyncio.Task] = set()
         services.presence.changed.connect(self.presence.emit)
@@ -37,8 +38,8 @@ class LiveUpdates:
         """Every snapshot of every call `username` is part of."""
         return self._calls[username]
 
-    def history_of(self, username: str) -> Event[[]]:
-        """Fires after a call of `username` was written to the history."""
+    def history_of(self, username: str) -> Event[HistoryEntry]:
+        """`username`'s entry for each of their calls, once it is written to the history."""
         return self._history[username]
 
     def signals_of(self, username: str) -> Event[str, str, dict]:
@@ -65,10 +66,11 @@ class LiveUpdates:
             return
 
         async def store() -> None:
-            await run.io_bound(self._services.history.record, call)
+            if not await run.io_bound(self._services.history.record, call):
+                return  # stored before: its entry is out already
             for user in (call.caller, call.callee):
                 if user in self._history:
-                    self._history[user].emit()
+                    self._history[user].emit(HistoryEntry.of(call, user))
         task = background_tasks.create(store(), name=f'store call {call.id}')
         self._storing.add(task)
         task.add_done_callback(self._storing.discard)

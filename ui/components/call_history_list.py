@@ -5,12 +5,16 @@ from collections.abc import Callable
 
 from nicegui import run, ui
 
-from backend.call_history import CallHistory
+from backend.call_history import CallHistory, HistoryEntry
 
 from ..call_words import ago, history_result
 from ..testids import hook
 
 HISTORY_SHOWN = 20  # the newest calls; each entry costs server memory per open dashboard
+
+
+def _newest_first(entry: HistoryEntry) -> tuple:
+    return -entry.started_at.timestamp(), entry.call_id  # the database's order (CallHistory.entries)
 
 
 class CallHistoryList(ui.column):
@@ -20,31 +24,64 @@ class CallHistoryList(ui.column):
         self._history = history
         self._me = me
         self._on_call = on_call
+        self._shown: list[HistoryEntry] = []
+        self._rows: dict[str, ui.row] = {}
+        self._missed_count = 0
         with self:
             with ui.row().classes('w-full items-center'):
                 ui.label('History').classes('text-lg font-medium grow')
                 self._missed = ui.button(on_click=self._mark_seen).props('flat dense no-caps color=negative')
                 self._missed.set_visibility(False)
             self._items = hook(ui.column().classes('w-full gap-0'), 'history')
+            self._empty = ui.label('No calls yet.').classes('text-sm text-grey-7 px-2 py-4')
 
     async def refresh(self) -> None:
+        """Read the history from the database and show it anew."""
         loaded = await run.io_bound(self._load)
         if loaded is None:
             return  # the server is shutting down
         entries, missed = loaded
         self._items.clear()
+        self._shown.clear()
+        self._rows.clear()
+        for entry in entries:
+            self._insert(entry)
+        self._empty.set_visibility(not self._shown)
+        self._show_missed(missed)
+
+    def add(self, entry: HistoryEntry) -> None:
+        """A call just ended: add its entry without reading the database (one row, not the whole list)."""
+        if entry.call_id in self._rows:
+            return
+        self._insert(entry)
+        self._empty.set_visibility(False)
+        if entry.missed:
+            self._show_missed(self._missed_count + 1)
+
+    def _insert(self, entry: HistoryEntry) -> None:
+        position = sum(1 for shown in self._shown if _newest_first(shown) < _newest_first(entry))
+        if position >= HISTORY_SHOWN:
+            return
+        self._shown.insert(position, entry)
         with self._items:
-            if not entries:
-                ui.label('No calls yet.').classes('text-sm text-grey-7 px-2 py-4')
-            for entry in entries:
-                icon, color = ('call_made', 'primary') if entry.outgoing else \
-                    ('call_missed', 'negative') if entry.missed else ('call_received', 'positive')
-                with hook(ui.row(), 'history-item').classes('w-full items-center no-wrap px-2 py-1 gap-x-3'):
-                    ui.icon(icon, color=color).props(f'title="{"Outgoing" if entry.outgoing else "Incoming"}"')
-                    ui.label(entry.peer).classes('font-medium')
-                    ui.label(f'{history_result(entry)} · {ago(entry.started_at)}').classes('grow text-xs text-grey-7')
-                    ui.button(icon='call', on_click=lambda peer=entry.peer: self._on_call(peer)) \
-                        .props(f'flat round dense title="Call {entry.peer} back"')
+            self._rows[entry.call_id] = row = self._row(entry)
+        row.move(target_index=position)
+        if len(self._shown) > HISTORY_SHOWN:
+            self._rows.pop(self._shown.pop().call_id).delete()
+
+    def _row(self, entry: HistoryEntry) -> ui.row:
+        icon, color = ('call_made', 'primary') if entry.outgoing else \
+            ('call_missed', 'negative') if entry.missed else ('call_received', 'positive')
+        with hook(ui.row(), 'history-item').classes('w-full items-center no-wrap px-2 py-1 gap-x-3') as row:
+            ui.icon(icon, color=color).props(f'title="{"Outgoing" if entry.outgoing else "Incoming"}"')
+            ui.label(entry.peer).classes('font-medium')
+            ui.label(f'{history_result(entry)} · {ago(entry.started_at)}').classes('grow text-xs text-grey-7')
+            ui.button(icon='call', on_click=lambda peer=entry.peer: self._on_call(peer)) \
+                .props(f'flat round dense title="Call {entry.peer} back"')
+        return row
+
+    def _show_missed(self, missed: int) -> None:
+        self._missed_count = missed
         self._missed.set_text(f'{missed} missed · mark seen')
         self._missed.set_visibility(missed > 0)
 

@@ -66,7 +66,7 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             directory.add_user(name, status(name))
 
         live.new_account.subscribe(lambda account: add_person(account.username))
-        live.history_of(me).subscribe(history.refresh)
+        live.history_of(me).subscribe(history.add)
         await history.refresh()
 
         # The tab counts as present from its websocket connect until NiceGUI deletes it (closed, or gone
