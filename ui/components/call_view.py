@@ -40,25 +40,25 @@ class CallView(ui.card):
                 with ui.row().classes('absolute top-2 left-3 items-center gap-2'):
                     ui.label(peer).classes('text-lg font-medium').style('text-shadow: 0 1px 3px #000')
                     self._status = ui.label().classes('text-sm text-grey-4')
-                    with ui.icon('signal_cellular_alt') as self._quality:
-                        self._quality_tip = ui.tooltip()
-                    self._peer_muted = ui.icon('mic_off', color='negative').tooltip(f'{peer} muted their microphone')
+                    # Hints are `title` attributes, not tooltip elements: every element costs server time per call.
+                    self._quality = ui.icon('signal_cellular_alt')
+                    self._peer_muted = ui.icon('mic_off', color='negative') \
+                        .props(f'title="{peer} muted their microphone"')
                     self._peer_hidden = ui.icon('videocam_off', color='negative') \
-                        .tooltip(f'{peer} turned their camera off')
+                        .props(f'title="{peer} turned their camera off"')
                 for icon in (self._peer_muted, self._peer_hidden, self._quality):
                     icon.set_visibility(False)
             with ui.row().classes('w-full items-center justify-center gap-3 p-3'):
                 self._duration = hook(ui.label('00:00'), 'call-duration').classes('font-mono text-grey-4 mr-4')
                 self._audio_button = hook(ui.button(icon='mic', on_click=lambda: self._toggle('audio')),
-                                          'toggle-audio').props('round color=grey-8') \
-                    .tooltip('Mute or unmute your microphone')
+                                          'toggle-audio') \
+                    .props('round color=grey-8 title="Mute or unmute your microphone"')
                 self._video_button = hook(ui.button(icon='videocam', on_click=lambda: self._toggle('video')),
-                                          'toggle-video').props('round color=grey-8') \
-                    .tooltip('Turn your camera off or on')
-                with ui.button(icon='settings').props('round flat color=grey-5').tooltip('Camera and microphone'):
+                                          'toggle-video').props('round color=grey-8 title="Turn your camera off or on"')
+                with ui.button(icon='settings').props('round flat color=grey-5 title="Camera and microphone"'):
                     self._devices_menu = ui.menu().on('before-show', self._load_devices)
                 hook(ui.button(icon='call_end', on_click=on_hang_up), 'hang-up') \
-                    .props('round color=negative').tooltip('Hang up')
+                    .props('round color=negative title="Hang up"')
             self.media = make_media(local, remote)
         self.show(call)
 
@@ -78,8 +78,8 @@ class CallView(ui.card):
     def show_quality(self, level: int) -> None:
         """Agora's network quality: 1 (best) to 6 (down); 0 is unknown."""
         self._quality.set_visibility(level > 0)
-        self._quality.props(f'color={"positive" if level <= 2 else "warning" if level <= 4 else "negative"}')
-        self._quality_tip.set_text(f'Network quality {level} of 6 (1 is best)')
+        color = 'positive' if level <= 2 else 'warning' if level <= 4 else 'negative'
+        self._quality.props(f'color={color} title="Network quality {level} of 6 (1 is best)"')
 
     def _toggle(self, kind: str) -> None:
         self.sending[kind] = not self.sending[kind]
