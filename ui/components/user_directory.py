@@ -27,11 +27,13 @@ class UserDirectory(ui.column):
         self._users = [user for user in users if user != me]
         self._status = {user: status(user) for user in self._users}
         self._on_call = on_call
+        self._row_of: dict[str, ui.row] = {}  # the rows on screen
         self._badges: dict[str, ui.badge] = {}
         with self:
-            self._search = ui.input(placeholder='Search people').props('dense outlined clearable') \
-                .classes('w-full').on_value_change(lambda: self._render())
+            self._search = hook(ui.input(placeholder='Search people'), 'directory-search') \
+                .props('dense outlined clearable').classes('w-full').on_value_change(lambda: self._render())
             self._rows = ui.column().classes('w-full gap-0')
+            self._empty = ui.label().classes('text-sm text-grey-7 px-2 py-4')
             self._more = ui.label().classes('text-sm text-grey-7 px-2')
         self._render()
 
@@ -62,25 +64,33 @@ class UserDirectory(ui.column):
         return sorted(users, key=lambda user: (RANK[self._status[user]], user.lower()))
 
     def _render(self) -> None:
+        """Show the first matches, reusing the rows already on screen: a login re-sorts, it does not rebuild."""
         matches = self._matches()
-        self._rows.clear()
-        self._badges.clear()
-        with self._rows:
-            for user in matches[:MAX_ROWS]:
-                self._row(user)
-            if not self._users:
-                ui.label('Nobody else has registered yet. Share this address with a colleague.') \
-                    .classes('text-sm text-grey-7 px-2 py-4')
-            elif not matches:
-                ui.label('No one matches your search.').classes('text-sm text-grey-7 px-2 py-4')
+        shown = matches[:MAX_ROWS]
+        keep = set(shown)
+        for user in [user for user in self._row_of if user not in keep]:
+            self._row_of.pop(user).delete()
+            del self._badges[user]
+        for index, user in enumerate(shown):
+            row = self._row_of.get(user)
+            if row is None:
+                with self._rows:
+                    row = self._row_of[user] = self._row(user)
+            if self._rows.default_slot.children[index] is not row:
+                row.move(target_index=index)
+        self._empty.set_text('' if matches else 'No one matches your search.' if self._users else
+                             'Nobody else has registered yet. Share this address with a colleague.')
+        self._empty.set_visibility(not matches)
         hidden = len(matches) - MAX_ROWS
         self._more.set_text(f'{hidden} more: search to find them.' if hidden > 0 else '')
 
-    def _row(self, user: str) -> None:
+    def _row(self, user: str) -> ui.row:
         status = self._status[user]
         # Four elements a row, no tooltips or avatars: a thousand open dashboards hold these rows in memory.
-        with hook(ui.row(), f'user-{user}').classes('w-full items-center no-wrap px-2 py-1 rounded hover:bg-grey-2'):
+        with hook(ui.row(), f'user-{user}').classes('w-full items-center no-wrap px-2 py-1 rounded hover:bg-grey-2') \
+                as row:
             ui.label(user).classes('grow truncate')
             self._badges[user] = hook(ui.badge(status, color=BADGE_COLORS[status]), f'status-{user}')
             hook(ui.button(icon='call', on_click=lambda: self._on_call(user)), f'call-{user}') \
                 .props(f'flat round dense title="Call {user}" aria-label="Call {user}"')
+        return row
