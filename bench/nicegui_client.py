@@ -14,8 +14,8 @@ From then on it speaks the same messages as nicegui.js:
   `{client_id, next_message_id}` lets the server prune its history (nicegui.js `ack()`);
 - `update` messages map element ids to the element's full dict (or null when deleted).
 
-Only elements with a `data-testid` (the app's stable hooks) or a `placeholder` are kept: that is all a
-scripted user needs, and 1000 tabs in one process must stay light.
+Only elements with a `data-testid` (the app's stable hooks) are kept: that is all a scripted user needs, and
+1000 tabs in one process must stay light.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from .app_process import PASSWORD
 from .report import gather_limited
 
 SOCKET_PATH = '/_nicegui_ws/socket.io'
-SEARCH = 'placeholder=Search people'  # the directory's search box has no data-testid: found by its placeholder
+SEARCH = 'directory-search'  # the directory's search box
 ACK_INTERVAL = 3.0  # nicegui.js: setInterval(() => ack(), 3000)
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 _QUERY = re.compile(r'^\s*query: (\{.*\}),\s*$', re.M)
@@ -73,12 +73,12 @@ def http_session() -> aiohttp.ClientSession:
 
 def _is_hooked(element: dict) -> bool:
     props = element.get('props')
-    return bool(props) and ('data-testid' in props or 'placeholder' in props)
+    return bool(props) and 'data-testid' in props
 
 
 def _key(element: dict) -> str:
     props = element['props']
-    return props.get('data-testid') or f'placeholder={props["placeholder"]}'
+    return props['data-testid']
 
 
 class Tab:
@@ -91,7 +91,7 @@ class Tab:
         self.name = name
         self.client_id = ''
         self.elements: dict[int, dict] = {}  # the hooked elements only
-        self.by_key: dict[str, dict[int, dict]] = {}  # data-testid (or placeholder=...) -> {element id: element}
+        self.by_key: dict[str, dict[int, dict]] = {}  # data-testid -> {element id: element}
         self.navigated_to: str | None = None
         self.messages = 0
         self.message_bytes = 0
