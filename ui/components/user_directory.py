@@ -13,7 +13,7 @@ from backend.presence import BUSY, OFFLINE, ONLINE
 
 from ..testids import hook
 
-MAX_ROWS = 30  # each rendered row costs server memory per open dashboard (bench/memory.py)
+MAX_ROWS = 20  # a screenful; each rendered row costs server memory and start-up time per open dashboard
 BADGE_COLORS = {ONLINE: 'positive', BUSY: 'warning', OFFLINE: 'grey-6'}
 RANK = {ONLINE: 0, BUSY: 0, OFFLINE: 1}
 
