@@ -27,7 +27,8 @@ class UserDirectory(ui.column):
         self._users = [user for user in users if user != me]
         self._status = {user: status(user) for user in self._users}
         self._on_call = on_call
-        self._row_of: dict[str, ui.row] = {}  # the rows on screen
+        self._shown: list[str] = []  # the users on screen, top to bottom
+        self._row_of: dict[str, ui.row] = {}  # their rows
         self._badges: dict[str, ui.badge] = {}
         with self:
             self._search = hook(ui.input(placeholder='Search people'), 'directory-search') \
@@ -44,29 +45,45 @@ class UserDirectory(ui.column):
             self._render()
 
     def apply_presence(self, diff: dict[str, str]) -> None:
-        """Update the badges in place; re-sort only when someone crossed the online/offline line."""
+        """Update the badges in place; re-sort only when someone crossed the online/offline line in view.
+
+        Every open dashboard gets every change: most must cost next to nothing (no sort of all users)."""
         reorder = False
         for user, status in diff.items():
-            if user not in self._status:
+            old = self._status.get(user)
+            if old is None:
                 continue
-            reorder |= RANK[status] != RANK[self._status[user]]
             self._status[user] = status
             badge = self._badges.get(user)
             if badge is not None:
                 badge.set_text(status)
                 badge.props(f'color={BADGE_COLORS[status]}')
+            reorder = reorder or (RANK[status] != RANK[old] and self._may_change_view(user))
         if reorder:
             self._render()
 
+    def _may_change_view(self, user: str) -> bool:
+        """Whether a new rank for `user` can change the rows: shown, room for more, or now before the last row."""
+        if user in self._row_of:
+            return True
+        if self._needle() not in user.lower():
+            return False
+        return len(self._shown) < MAX_ROWS or self._order(user) < self._order(self._shown[-1])
+
+    def _needle(self) -> str:
+        return (self._search.value or '').strip().lower()
+
+    def _order(self, user: str) -> tuple[int, str]:
+        return RANK[self._status[user]], user.lower()
+
     def _matches(self) -> list[str]:
-        needle = (self._search.value or '').strip().lower()
-        users = [user for user in self._users if needle in user.lower()]
-        return sorted(users, key=lambda user: (RANK[self._status[user]], user.lower()))
+        needle = self._needle()
+        return sorted((user for user in self._users if needle in user.lower()), key=self._order)
 
     def _render(self) -> None:
         """Show the first matches, reusing the rows already on screen: a login re-sorts, it does not rebuild."""
         matches = self._matches()
-        shown = matches[:MAX_ROWS]
+        self._shown = shown = matches[:MAX_ROWS]
         keep = set(shown)
         for user in [user for user in self._row_of if user not in keep]:
             self._row_of.pop(user).delete()
