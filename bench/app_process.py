@@ -8,17 +8,13 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tests.app_server import AppServer
+from tests.app_server import AppServer, ServerProcess
 
 from .report import PROJECT_DIR
 
@@ -82,53 +78,14 @@ def stop(server: AppServer | ScriptServer | None, data_dir: Path | None = None, 
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-class ScriptServer:
+class ScriptServer(ServerProcess):
     """A floor server (`python -m bench.relay_floor`, `python bench/bare_page.py`) started like the app."""
 
     def __init__(self, args: list[str], data_dir: Path, ready_path: str = '/', env: dict[str, str] | None = None,
                  timeout: float = 30) -> None:
-        self.port = free_port()
-        self.url = f'http://127.0.0.1:{self.port}'
-        self.data_dir = data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.log_path = data_dir / 'server.log'
-        clean = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST', 'NICEGUI_'))}
-        clean.update(PORT=str(self.port), HOST='127.0.0.1', PYTHONPATH=str(PROJECT_DIR), **(env or {}))
-        self._log = open(self.log_path, 'w')
-        self.process = subprocess.Popen([sys.executable, *args], cwd=data_dir, env=clean,
-                                        stdout=self._log, stderr=subprocess.STDOUT)
+        super().__init__(args, data_dir, cwd=data_dir, ready_path=ready_path, timeout=timeout,
+                         env={'PYTHONPATH': str(PROJECT_DIR), **(env or {})})
         _running.add(self)
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f'{args} exited with {self.process.returncode}:\n{self.log()}')
-            try:
-                urllib.request.urlopen(self.url + ready_path, timeout=1)
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    _running.discard(self)
-                    self.stop()
-                    raise RuntimeError(f'{args} did not come up within {timeout} s:\n{self.log()}') from None
-                time.sleep(0.1)
-
-    def log(self) -> str:
-        return self.log_path.read_text()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
 
 
 def rss_bytes(pid: int) -> int:

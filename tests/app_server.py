@@ -18,32 +18,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class AppServer:
-    def __init__(self, data_dir: Path, **settings: str) -> None:
+class ServerProcess:
+    """`python ARGS` on a free local port (PORT, HOST), logging to `server.log` in `data_dir`, up once
+    `ready_path` answers."""
+
+    def __init__(self, args: list[str], data_dir: Path, *, cwd: Path, ready_path: str, env: dict[str, str],
+                 timeout: float = 30) -> None:
         self.port = free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         self.data_dir = data_dir
         self.log_path = data_dir / 'server.log'
         # The test process's PYTEST_* and NICEGUI_* variables would put NiceGUI into its own test mode.
-        env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST', 'NICEGUI_'))}
-        env.update(PORT=str(self.port), HOST='127.0.0.1', DATA_DIR=str(data_dir), **settings)
+        clean = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST', 'NICEGUI_'))}
+        clean.update(PORT=str(self.port), HOST='127.0.0.1', **env)
         data_dir.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, 'a')  # a restart on the same folder appends
-        self.process = subprocess.Popen([sys.executable, 'main.py'], cwd=PROJECT_DIR, env=env,
+        self.process = subprocess.Popen([sys.executable, *args], cwd=cwd, env=clean,
                                         stdout=self._log, stderr=subprocess.STDOUT)
-        self._wait_until_up()
+        self._wait_until_up(args, ready_path, timeout)
 
-    def _wait_until_up(self, timeout: float = 30) -> None:
+    def _wait_until_up(self, args: list[str], ready_path: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f'the app exited with {self.process.returncode}:\n{self.log()}')
+                raise RuntimeError(f'{args} exited with {self.process.returncode}:\n{self.log()}')
             try:
-                urllib.request.urlopen(f'{self.url}/login', timeout=1)
+                urllib.request.urlopen(self.url + ready_path, timeout=1)
                 return
             except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f'the app did not come up within {timeout} s:\n{self.log()}')
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f'{args} did not come up within {timeout} s:\n{self.log()}')
 
     def log(self) -> str:
         return self.log_path.read_text()
@@ -56,3 +61,9 @@ class AppServer:
             self.process.kill()
             self.process.wait()
         self._log.close()
+
+
+class AppServer(ServerProcess):
+    def __init__(self, data_dir: Path, **settings: str) -> None:
+        super().__init__(['main.py'], data_dir, cwd=PROJECT_DIR, ready_path='/login',
+                         env={'DATA_DIR': str(data_dir), **settings})
