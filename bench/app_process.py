@@ -5,6 +5,7 @@ PYTEST*/NICEGUI_* variables), so the benchmarks measure exactly what a user star
 """
 from __future__ import annotations
 
+import asyncio
 import atexit
 import os
 import shutil
@@ -120,8 +121,6 @@ class LoopProbe:
 
     def start(self, http: aiohttp.ClientSession) -> None:
         """Probe with `http` (an aiohttp session) until `stop()`."""
-        import asyncio
-
         async def probe() -> None:
             while True:
                 sent = time.perf_counter()
@@ -142,8 +141,6 @@ class LoopProbe:
 
     async def quiet(self, fast: float = 0.2, hold: float = 2.0, timeout: float = 600) -> float:
         """Wait until every probe for `hold` seconds was answered within `fast` s; returns the seconds waited."""
-        import asyncio
-
         started = time.perf_counter()
         while time.perf_counter() - started < timeout:
             await asyncio.sleep(self.interval)

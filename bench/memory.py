@@ -8,8 +8,8 @@ Then N synthetic dashboards are opened (bench/nicegui_client.py), each showing t
 (MAX_ROWS rows), and RSS (VmRSS of /proc/<pid>/status) is read once the server is quiet.
 
 Every user is made online first with a hidden dashboard (a search nobody matches; kept open, so part of
-the baseline): every login makes every open directory re-render (see bench/README.md), so the measured
-dashboards must arrive without presence changes. So this is the memory of each additional, full dashboard
+the baseline): every login is a presence change that every open directory applies (see bench/README.md), so
+the measured dashboards arrive without presence changes. So this is the memory of each additional, full dashboard
 (the directory rows, the call panel, the history).
 
 Also reported: elements per dashboard, the server's idle CPU with N dashboards open (per-tab loops and
@@ -88,7 +88,7 @@ async def measure_app(n: int, waits: Waits) -> dict:
             full_page_elements = first.page_elements  # the directory shows all its rows (everyone offline)
             await first.close()
             # Every user online first (hidden dashboards, kept open and in the baseline): the measured
-            # dashboards then arrive without presence changes, which would re-render every open directory.
+            # dashboards then arrive without presence changes, which every open directory would apply.
             tabs: list[Tab] = []
             holders = await hold_presence(server.url, http, cookies, watchers)
             acker = asyncio.create_task(ack_forever(lambda: holders + tabs))

@@ -464,8 +464,8 @@ async def sign_in_all(base_url: str, http: aiohttp.ClientSession, names: list[st
 async def open_dashboards(base_url: str, http: aiohttp.ClientSession, cookies: dict[str, str], names: list[str],
                           concurrency: int = 4, search: Callable[[str], str | None] = lambda _name: None
                           ) -> list[Tab]:
-    """Open dashboards a few at a time: every arrival makes every open directory re-render (the app's
-    presence fan-out), so a wide herd of arrivals would stall the server past its ping timeout."""
+    """Open dashboards a few at a time: every arrival is a presence change that every open directory applies
+    (the app's presence fan-out), so a wide herd of arrivals would stall the server past its ping timeout."""
     return await gather_limited((open_dashboard(base_url, http, name, cookies[name], search=search(name))
                                  for name in names), concurrency)
 
@@ -474,9 +474,9 @@ async def hold_presence(base_url: str, http: aiohttp.ClientSession, cookies: dic
                         ) -> list[Tab]:
     """One hidden dashboard per user (a search nobody matches), so that every user is online.
 
-    Every arrival of a user makes every open directory re-render (see bench/README.md); with everyone
-    online first, the dashboards a benchmark measures then arrive without a single presence change, and
-    closing these holders later changes nothing either (the user still has a tab).
+    Every arrival of a user is a presence change that every open directory applies (see bench/README.md);
+    with everyone online first, the dashboards a benchmark measures then arrive without a single presence
+    change.
     """
     return await open_dashboards(base_url, http, cookies, names, search=lambda _name: HIDE)
 

@@ -24,13 +24,14 @@ import argparse
 import asyncio
 import gc
 import math
-import re
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import orjson
+
+from ui.components.user_directory import MAX_ROWS
 
 from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, stop
 from .nicegui_client import (
@@ -46,7 +47,6 @@ from .nicegui_client import (
 )
 from .relay_floor import RelayTab, start_relay
 from .report import (
-    PROJECT_DIR,
     CpuMeter,
     attempt,
     dig,
@@ -64,13 +64,6 @@ DEFAULT_SIZES = (100, 500, 1000)
 RECONNECT_TIMEOUT = 3.0  # NiceGUI's default; main.py does not change it
 TARGET_SETTLE_S = 1.0
 SETTLE_TIMEOUT = 180.0
-
-
-def directory_rows() -> int:
-    """MAX_ROWS of the directory, read from the source (importing the UI would import NiceGUI here)."""
-    source = (PROJECT_DIR / 'ui' / 'components' / 'user_directory.py').read_text()
-    found = re.search(r'^MAX_ROWS\s*=\s*(\d+)', source, re.M)
-    return int(found.group(1)) if found else 50
 
 
 def expected_view(me: str, users: list[str], online: set[str], rows: int) -> dict[str, str]:
@@ -181,7 +174,7 @@ def _watch_app(tabs: list[Tab], phase_of: Callable[[], Phase | None]) -> None:
 
 
 async def measure_app(n: int, burst_size: int, quiet: float, pause: float) -> dict:
-    rows = directory_rows()
+    rows = MAX_ROWS
     watchers = [f'u{i:04d}' for i in range(n)]
     burst = [f'a{i:04d}' for i in range(burst_size)]  # sort before every watcher: rendered on every dashboard
     users = burst + watchers
@@ -196,9 +189,9 @@ async def measure_app(n: int, burst_size: int, quiet: float, pause: float) -> di
             probe.start(http)
             setup_started = time.perf_counter()
             cookies = await sign_in_all(server.url, http, users, registered=[])
-            # Every login makes every open directory re-render (see bench/README.md): the watchers are made
-            # online first with hidden dashboards (a second tab each, kept: closing hundreds of tabs stalls the
-            # server too), so the watching dashboards arrive without presence changes.
+            # Every login is a presence change every open directory applies (see bench/README.md): the watchers
+            # are made online first with hidden dashboards (a second tab each, kept: closing hundreds of tabs
+            # stalls the server too), so the watching dashboards arrive without presence changes.
             holders = await hold_presence(server.url, http, cookies, watchers)
             tabs = await open_dashboards(server.url, http, cookies, watchers)
             acker = asyncio.create_task(ack_forever(lambda: tabs + holders))
@@ -413,7 +406,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     pause = 0.2 if args.quick else 1.0  # between phases, and to measure the idle CPU
     rows = asyncio.run(measure(args.sizes, args.fraction, 0.1 if args.quick else args.quiet, pause))
-    result = {'params': {'sizes': args.sizes, 'fraction': args.fraction, 'directory_rows': directory_rows(),
+    result = {'params': {'sizes': args.sizes, 'fraction': args.fraction, 'directory_rows': MAX_ROWS,
                          'reconnect_timeout_s': RECONNECT_TIMEOUT},
               'results': rows, 'targets': targets(rows)}
     print(format_rows(rows))

@@ -233,7 +233,7 @@ async def measure_app(n: int, rounds: int, warmup: int, think: float, page_regis
             probe.start(http)
             started = time.perf_counter()
             cookies = await sign_in_all(server.url, http, names, registered)
-            # Searching right away keeps each arrival's re-render of every open directory to one row.
+            # Searching right away keeps each open directory to one row, whoever arrives after.
             tabs = await open_dashboards(server.url, http, cookies, names, search=peer.get)
             acker = asyncio.create_task(ack_forever(lambda: tabs))
             await probe.quiet()
