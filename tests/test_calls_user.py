@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 
 from ui.components.webrtc_call import WebRtcCall
@@ -61,6 +62,19 @@ async def test_cancel_gives_the_callee_a_missed_call(create_user):
     await bob.should_not_see(marker='incoming-call')
     await should_have_history(bob, 'alice Missed')
     await bob.should_see('1 missed · mark seen')
+
+
+async def test_ringing_counts_down_on_both_screens_and_an_idle_tab_has_no_timer(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await alice.should_see('Rings for 45 more seconds')
+    await bob.should_see('Rings for 45 more seconds')
+    await alice.should_see('Rings for 43 more seconds', retries=40)  # 2 s on, every second shown
+    await bob.should_see('Rings for 43 more seconds', retries=40)
+    alice.find(marker='cancel-call').click()
+    await should_read(alice, 'call-notice', 'Call cancelled')
+    for user in (alice, bob):  # a thousand idle dashboards must not wake every second
+        assert not [element for element in user.client.elements.values() if isinstance(element, ui.timer)]
 
 
 async def test_history_keeps_the_newest_entries_live_and_counts_missed_calls_since_seen(create_user):

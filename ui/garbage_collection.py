@@ -21,21 +21,30 @@ MIN_FROZEN = 200_000  # below this a full walk is short anyway
 class FreezeSurvivors:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        self._baseline = gc.get_freeze_count()
-        gc.freeze()  # everything alive at start-up lives as long as the process
+        # A running count: gc.get_freeze_count() walks the whole frozen set (tens of ms at 1000 dashboards),
+        # too slow for every full collection. It over-counts (frozen objects freed since), so it is only a
+        # trigger to count once for real.
+        self._frozen = 0
+        self._unfrozen_at = gc.get_freeze_count()  # the frozen set's size when last unfrozen
+        self._freeze()  # everything alive at start-up lives as long as the process
         gc.callbacks.append(self._collected)
 
     def _collected(self, phase: str, info: dict) -> None:
         if phase == 'stop' and info['generation'] == 2:
             self._loop.call_soon_threadsafe(self._after_full_collection)  # not from inside the collector
 
+    def _freeze(self) -> None:
+        self._frozen += len(gc.get_objects())  # what freeze() moves: every tracked object not frozen yet
+        gc.freeze()
+
     def _after_full_collection(self) -> None:
-        frozen = gc.get_freeze_count()
-        if frozen > UNFREEZE_GROWTH * max(self._baseline, MIN_FROZEN):
-            gc.unfreeze()
-            self._baseline = frozen
-        else:
-            gc.freeze()
+        self._freeze()
+        limit = UNFREEZE_GROWTH * max(self._unfrozen_at, MIN_FROZEN)
+        if self._frozen > limit:
+            self._frozen = gc.get_freeze_count()
+            if self._frozen > limit:
+                gc.unfreeze()
+                self._unfrozen_at, self._frozen = self._frozen, 0
 
     def stop(self) -> None:
         if self._collected in gc.callbacks:

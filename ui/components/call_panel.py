@@ -61,7 +61,6 @@ class CallPanel:
         self._notice.set_visibility(False)
         self._area = ui.column().classes('w-full')
         self._sounds = CallSounds(on_audio_locked=self._sound_chip.set_visibility)
-        self._timer = ui.timer(1.0, self._tick, active=False)
         live.calls_of(me).subscribe(self._show)
         live.signals_of(me).subscribe(self._receive_signal)
         if signaling is not None:
@@ -152,12 +151,13 @@ class CallPanel:
             elif kind == 'elsewhere':
                 elsewhere_card(f'In a call with {call.peer_of(self.me)} in another tab',
                                on_hang_up=lambda: self._act(self._calls.hang_up))
+            if kind in {'incoming', 'outgoing', 'in_call'}:
+                ui.timer(1.0, self._tick)  # deleted with the area: an idle tab has no timer waking it
         if kind != 'incoming':
             self._sounds.stop_alert()
         ringing_here = kind == 'incoming' or (kind == 'outgoing' and call.caller_tab == self.tab)
         self._sounds.play('ringtone' if kind == 'incoming' else 'ringback' if ringing_here else 'none')
         self._sounds.guard(ringing_here or kind == 'in_call')
-        self._timer.active = kind in {'incoming', 'outgoing', 'in_call'}
 
     def _tick(self) -> None:
         call = self._call
