@@ -12,9 +12,9 @@ from nicegui import ui
 from backend.presence import BUSY, OFFLINE, ONLINE
 
 from ..testids import hook
+from .person_row import PersonRow
 
 MAX_ROWS = 20  # a screenful; each rendered row costs server memory and start-up time per open dashboard
-BADGE_COLORS = {ONLINE: 'positive', BUSY: 'warning', OFFLINE: 'grey-6'}
 RANK = {ONLINE: 0, BUSY: 0, OFFLINE: 1}
 
 
@@ -28,8 +28,7 @@ class UserDirectory(ui.column):
         self._status = {user: status(user) for user in self._users}
         self._on_call = on_call
         self._shown: list[str] = []  # the users on screen, top to bottom
-        self._row_of: dict[str, ui.row] = {}  # their rows
-        self._badges: dict[str, ui.badge] = {}
+        self._row_of: dict[str, PersonRow] = {}  # their rows
         with self:
             self._search = hook(ui.input(placeholder='Search people'), 'directory-search') \
                 .props('dense outlined clearable').classes('w-full').on_value_change(lambda: self._render())
@@ -54,10 +53,9 @@ class UserDirectory(ui.column):
             if old is None:
                 continue
             self._status[user] = status
-            badge = self._badges.get(user)
-            if badge is not None:
-                badge.set_text(status)
-                badge.props(f'color={BADGE_COLORS[status]}')
+            row = self._row_of.get(user)
+            if row is not None:
+                row.show(status)
             reorder = reorder or (RANK[status] != RANK[old] and self._may_change_view(user))
         if reorder:
             self._render()
@@ -87,12 +85,12 @@ class UserDirectory(ui.column):
         keep = set(shown)
         for user in [user for user in self._row_of if user not in keep]:
             self._row_of.pop(user).delete()
-            del self._badges[user]
         for index, user in enumerate(shown):
             row = self._row_of.get(user)
             if row is None:
                 with self._rows:
-                    row = self._row_of[user] = self._row(user)
+                    row = self._row_of[user] = PersonRow(user, self._status[user],
+                                                         on_call=lambda user=user: self._on_call(user))
             if self._rows.default_slot.children[index] is not row:
                 row.move(target_index=index)
         self._empty.set_text('' if matches else 'No one matches your search.' if self._users else
@@ -100,14 +98,3 @@ class UserDirectory(ui.column):
         self._empty.set_visibility(not matches)
         hidden = len(matches) - MAX_ROWS
         self._more.set_text(f'{hidden} more: search to find them.' if hidden > 0 else '')
-
-    def _row(self, user: str) -> ui.row:
-        status = self._status[user]
-        # Four elements a row, no tooltips or avatars: a thousand open dashboards hold these rows in memory.
-        with hook(ui.row(), f'user-{user}').classes('w-full items-center no-wrap px-2 py-1 rounded hover:bg-grey-2') \
-                as row:
-            ui.label(user).classes('grow truncate')
-            self._badges[user] = hook(ui.badge(status, color=BADGE_COLORS[status]), f'status-{user}')
-            hook(ui.button(icon='call', on_click=lambda: self._on_call(user)), f'call-{user}') \
-                .props(f'flat round dense title="Call {user}" aria-label="Call {user}"')
-        return row

@@ -1,0 +1,33 @@
+"""One person in the directory as ONE element: a thousand open dashboards hold these rows in memory.
+
+The browser draws the name, the presence badge and the call button from it (person_row.js). The element's
+text is the presence and it carries the markers of all three parts (`user-`, `status-`, `call-`), so the
+simulated user reads and clicks it as a browser reads and clicks the parts.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from nicegui.elements.mixins.text_element import TextElement
+
+from backend.presence import BUSY, OFFLINE, ONLINE
+
+BADGE_COLORS = {ONLINE: 'positive', BUSY: 'warning', OFFLINE: 'grey-6'}
+
+
+class PersonRow(TextElement, component='person_row.js'):
+    def __init__(self, user: str, status: str, on_call: Callable[[], Any]) -> None:
+        super().__init__(text=status)
+        self._props['user'] = user
+        self._props['color'] = BADGE_COLORS[status]
+        self._props['data-testid'] = f'user-{user}'
+        self.mark(f'user-{user}', f'status-{user}', f'call-{user}')
+        self.on('click', on_call)
+
+    def show(self, status: str) -> None:
+        self._props['color'] = BADGE_COLORS[status]
+        self.text = status  # sends the update, color included
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        return [self._props['user'], self.text]
