@@ -482,5 +482,7 @@ async def hold_presence(base_url: str, http: aiohttp.ClientSession, cookies: dic
 
 
 def statuses(tab: Tab) -> dict[str, str]:
-    """The presence badges the tab's directory renders: {username: text}."""
-    return {key[len('status-'):]: tab.text(key) for key in tab.keys('status-')}
+    """The presence badges the tab's directory renders: {username: text}.
+
+    A directory row is one element (ui/components/person_row.py): `user-NAME`, its text the presence."""
+    return {key[len('user-'):]: tab.text(key) for key in tab.keys('user-')}

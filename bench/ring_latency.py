@@ -92,7 +92,7 @@ class AppSide:
         """What the caller's tab says (e.g. "bob is offline"), for the error report."""
         tab = self.tab
         return (f' (caller reads {tab.text("call-notice")!r}, drops={tab.drops}, reloads={tab.reloads}, '
-                f'hooks={sorted(k for k in tab.by_key if not k.startswith("status-"))[:12]})')
+                f'hooks={sorted(k for k in tab.by_key if not k.startswith("user-"))[:12]})')
 
     def expect_in_call(self) -> asyncio.Future[float]:
         return self.tab.expect(lambda t: t.has('call-view'))
@@ -101,7 +101,7 @@ class AppSide:
         return self.tab.expect(lambda t: not (t.has('incoming-call') or t.has('outgoing-call') or t.has('call-view')))
 
     async def call(self, peer: Side) -> float:
-        return await self.tab.click(f'call-{peer.name}')
+        return await self.tab.click(f'user-{peer.name}')  # the row's click: its call button (person_row.js)
 
     async def accept(self, peer: Side) -> float:
         return await self.tab.click('accept-call')
