@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 
-from nicegui import ui
 from nicegui.testing import User
 
 PASSWORD = 'correct horse'
@@ -33,7 +32,7 @@ def close_tab(user: User) -> None:
 def history(user: User) -> list[str]:
     """The text of each history entry on the user's dashboard, newest first."""
     items = [element for element in user.current_layout.descendants() if 'history-item' in element._markers]
-    return [' '.join(label.text for label in item.descendants() if isinstance(label, ui.label)) for item in items]
+    return [f"{item.props['peer']} {item.text}" for item in items]  # ui/components/history_row.py
 
 
 async def should_have_history(user: User, *expected: str, timeout: float = 3.0) -> None:

@@ -66,6 +66,8 @@ def test_invite_and_cancel(two_people):
     expect(bob.get_by_text('1 missed · mark seen')).to_be_visible()
     expect(by_testid(alice, 'history-item')).to_have_count(1)
     expect(by_testid(alice, 'history-item')).to_contain_text('Cancelled')
+    by_testid(bob, 'history-item').get_by_role('button', name='Call alice back').click()
+    expect(by_testid(alice, 'incoming-caller')).to_have_text('bob')
 
 
 def test_a_call_interrupted_by_a_restart_is_still_in_the_history(two_people):

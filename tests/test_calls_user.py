@@ -62,6 +62,8 @@ async def test_cancel_gives_the_callee_a_missed_call(create_user):
     await bob.should_not_see(marker='incoming-call')
     await should_have_history(bob, 'alice Missed')
     await bob.should_see('1 missed · mark seen')
+    bob.find(marker='history-item').click()  # call back
+    await should_read(alice, 'incoming-caller', 'bob')
 
 
 async def test_ringing_counts_down_on_both_screens_and_an_idle_tab_has_no_timer(create_user):

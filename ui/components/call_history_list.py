@@ -7,8 +7,8 @@ from nicegui import run, ui
 
 from backend.call_history import CallHistory, HistoryEntry
 
-from ..call_words import ago, history_result
 from ..testids import hook
+from .history_row import HistoryRow
 
 HISTORY_SHOWN = 20  # the newest calls; each entry costs server memory per open dashboard
 
@@ -25,7 +25,7 @@ class CallHistoryList(ui.column):
         self._me = me
         self._on_call = on_call
         self._shown: list[HistoryEntry] = []
-        self._rows: dict[str, ui.row] = {}
+        self._rows: dict[str, HistoryRow] = {}
         self._missed_count = 0
         with self:
             with ui.row().classes('w-full items-center'):
@@ -64,21 +64,11 @@ class CallHistoryList(ui.column):
             return
         self._shown.insert(position, entry)
         with self._items:
-            self._rows[entry.call_id] = row = self._row(entry)
+            self._rows[entry.call_id] = row = hook(HistoryRow(entry, lambda peer=entry.peer: self._on_call(peer)),
+                                                   'history-item')
         row.move(target_index=position)
         if len(self._shown) > HISTORY_SHOWN:
             self._rows.pop(self._shown.pop().call_id).delete()
-
-    def _row(self, entry: HistoryEntry) -> ui.row:
-        icon, color = ('call_made', 'primary') if entry.outgoing else \
-            ('call_missed', 'negative') if entry.missed else ('call_received', 'positive')
-        with hook(ui.row(), 'history-item').classes('w-full items-center no-wrap px-2 py-1 gap-x-3') as row:
-            ui.icon(icon, color=color).props(f'title="{"Outgoing" if entry.outgoing else "Incoming"}"')
-            ui.label(entry.peer).classes('font-medium')
-            ui.label(f'{history_result(entry)} · {ago(entry.started_at)}').classes('grow text-xs text-grey-7')
-            ui.button(icon='call', on_click=lambda peer=entry.peer: self._on_call(peer)) \
-                .props(f'flat round dense title="Call {entry.peer} back"')
-        return row
 
     def _show_missed(self, missed: int) -> None:
         self._missed_count = missed
