@@ -1,4 +1,4 @@
-"""The directory with NiceGUI's simulated users: online first, capped rows that are re-sorted in place, search."""
+"""The directory with NiceGUI's simulated users: online first, capped rows that are reused and re-sorted, search."""
 from __future__ import annotations
 
 import asyncio
@@ -54,8 +54,13 @@ async def test_online_first_capped_resorted_in_place_and_searchable(create_user,
     await should_list(eve, 'amy', 'cat', 'dan')
     assert rows(eve)[1] is cat_row  # re-sorted, not rebuilt
 
+    earlier = rows(eve)
     eve.find(marker='directory-search').type('B')
     await should_list(eve, 'ben')
+    assert any(rows(eve)[0] is row for row in earlier)  # a row that left the view was handed to ben
+    await should_read(eve, 'status-ben', 'offline')
+    eve.find(marker='call-ben').click()  # and it calls ben, not whom it showed before
+    await should_read(eve, 'call-notice', 'ben is offline')
     eve.find(marker='directory-search').clear()
     eve.find(marker='directory-search').type('nobody-like-this')
     await should_list(eve)

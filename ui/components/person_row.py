@@ -2,7 +2,8 @@
 
 The browser draws the name, the presence badge and the call button from it (person_row.js). The element's
 text is the presence and it carries the markers of all three parts (`user-`, `status-`, `call-`), so the
-simulated user reads and clicks it as a browser reads and clicks the parts.
+simulated user reads and clicks it as a browser reads and clicks the parts. A row can be handed to another
+person (`show`): when someone scrolls out of view and someone else in, the row is updated, not rebuilt.
 """
 from __future__ import annotations
 
@@ -17,17 +18,19 @@ BADGE_COLORS = {ONLINE: 'positive', BUSY: 'warning', OFFLINE: 'grey-6'}
 
 
 class PersonRow(TextElement, component='person_row.js'):
-    def __init__(self, user: str, status: str, on_call: Callable[[], Any]) -> None:
+    def __init__(self, user: str, status: str, on_call: Callable[[str], Any]) -> None:
         super().__init__(text=status)
-        self._props['user'] = user
-        self._props['color'] = BADGE_COLORS[status]
-        self._props['data-testid'] = f'user-{user}'
-        self.mark(f'user-{user}', f'status-{user}', f'call-{user}')
-        self.on('click', on_call)
+        self.show(user, status)
+        self.on('click', lambda: on_call(self.user))
 
-    def show(self, status: str) -> None:
-        self._props['color'] = BADGE_COLORS[status]
-        self.text = status  # sends the update, color included
+    @property
+    def user(self) -> str:
+        return self._props['user']
+
+    def show(self, user: str, status: str) -> None:
+        self._props.update({'user': user, 'color': BADGE_COLORS[status], 'data-testid': f'user-{user}'})  # sends
+        self.mark(f'user-{user}', f'status-{user}', f'call-{user}')
+        self.text = status
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        return [self._props['user'], self.text]
+        return [self.user, self.text]

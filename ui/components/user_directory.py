@@ -5,6 +5,7 @@ are rendered; the search box finds anyone else.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable
 
 from nicegui import ui
@@ -24,8 +25,8 @@ class UserDirectory(ui.column):
         super().__init__()
         self.classes('w-full gap-1')
         self._me = me
-        self._users = [user for user in users if user != me]
-        self._status = {user: status(user) for user in self._users}
+        self._status = {user: status(user) for user in users if user != me}
+        self._order = sorted(self._key(user) for user in self._status)  # everyone in display order, kept sorted
         self._on_call = on_call
         self._shown: list[str] = []  # the users on screen, top to bottom
         self._row_of: dict[str, PersonRow] = {}  # their rows
@@ -39,24 +40,30 @@ class UserDirectory(ui.column):
 
     def add_user(self, user: str, status: str) -> None:
         if user != self._me and user not in self._status:
-            self._users.append(user)
             self._status[user] = status
+            insort(self._order, self._key(user))
             self._render()
 
     def apply_presence(self, diff: dict[str, str]) -> None:
-        """Update the badges in place; re-sort only when someone crossed the online/offline line in view.
+        """Update the rows in place; re-render only when someone crossed the online/offline line where that can
+        change the rows in view.
 
-        Every open dashboard gets every change: most must cost next to nothing (no sort of all users)."""
+        Every open dashboard gets every change: most must cost next to nothing (no sort, no scan of everyone)."""
         reorder = False
         for user, status in diff.items():
             old = self._status.get(user)
-            if old is None:
+            if old is None or old == status:
                 continue
-            self._status[user] = status
+            if RANK[status] != RANK[old]:
+                del self._order[bisect_left(self._order, self._key(user))]
+                self._status[user] = status
+                insort(self._order, self._key(user))
+                reorder = reorder or self._may_change_view(user)
+            else:
+                self._status[user] = status
             row = self._row_of.get(user)
             if row is not None:
-                row.show(status)
-            reorder = reorder or (RANK[status] != RANK[old] and self._may_change_view(user))
+                row.show(user, status)
         if reorder:
             self._render()
 
@@ -66,35 +73,43 @@ class UserDirectory(ui.column):
             return True
         if self._needle() not in user.lower():
             return False
-        return len(self._shown) < MAX_ROWS or self._order(user) < self._order(self._shown[-1])
+        return len(self._shown) < MAX_ROWS or self._key(user) < self._key(self._shown[-1])
 
     def _needle(self) -> str:
         return (self._search.value or '').strip().lower()
 
-    def _order(self, user: str) -> tuple[int, str]:
-        return RANK[self._status[user]], user.lower()
+    def _key(self, user: str) -> tuple[int, str, str]:
+        return RANK[self._status[user]], user.lower(), user
 
-    def _matches(self) -> list[str]:
+    def _first_matches(self) -> tuple[list[str], int]:
+        """The first `MAX_ROWS` users that match the search, and how many match in all."""
         needle = self._needle()
-        return sorted((user for user in self._users if needle in user.lower()), key=self._order)
+        if not needle:
+            return [user for *_, user in self._order[:MAX_ROWS]], len(self._order)
+        matches = [user for _, name, user in self._order if needle in name]
+        return matches[:MAX_ROWS], len(matches)
 
     def _render(self) -> None:
-        """Show the first matches, reusing the rows already on screen: a login re-sorts, it does not rebuild."""
-        matches = self._matches()
-        self._shown = shown = matches[:MAX_ROWS]
-        keep = set(shown)
-        for user in [user for user in self._row_of if user not in keep]:
-            self._row_of.pop(user).delete()
-        for index, user in enumerate(shown):
+        """Show the first matches, reusing the rows on screen: a login re-sorts and re-labels, it does not rebuild."""
+        self._shown, total = self._first_matches()
+        keep = set(self._shown)
+        spare = [self._row_of.pop(user) for user in [user for user in self._row_of if user not in keep]]
+        for index, user in enumerate(self._shown):
             row = self._row_of.get(user)
             if row is None:
-                with self._rows:
-                    row = self._row_of[user] = PersonRow(user, self._status[user],
-                                                         on_call=lambda user=user: self._on_call(user))
+                if spare:  # a row that left the view is handed to someone who came in
+                    row = spare.pop()
+                    row.show(user, self._status[user])
+                else:
+                    with self._rows:
+                        row = PersonRow(user, self._status[user], on_call=self._on_call)
+                self._row_of[user] = row
             if self._rows.default_slot.children[index] is not row:
                 row.move(target_index=index)
-        self._empty.set_text('' if matches else 'No one matches your search.' if self._users else
+        for row in spare:
+            row.delete()
+        self._empty.set_text('' if total else 'No one matches your search.' if self._status else
                              'Nobody else has registered yet. Share this address with a colleague.')
-        self._empty.set_visibility(not matches)
-        hidden = len(matches) - MAX_ROWS
+        self._empty.set_visibility(not total)
+        hidden = total - MAX_ROWS
         self._more.set_text(f'{hidden} more: search to find them.' if hidden > 0 else '')
