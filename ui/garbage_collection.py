@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import time
 
 UNFREEZE_GROWTH = 2  # unfreeze once the frozen set is this many times its size after the last unfreeze
 MIN_FROZEN = 200_000  # below this a full walk is short anyway
+RECOUNT_EVERY = 10.0  # seconds between real counts of the frozen set (each walks all of it)
 
 
 class FreezeSurvivors:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         # A running count: gc.get_freeze_count() walks the whole frozen set (tens of ms at 1000 dashboards),
-        # too slow for every full collection. It over-counts (frozen objects freed since), so it is only a
-        # trigger to count once for real.
+        # too slow for every full collection. It over-counts (frozen objects freed since), so it only triggers
+        # a real count, at most every RECOUNT_EVERY seconds.
         self._frozen = 0
+        self._next_recount = 0.0
         self._unfrozen_at = gc.get_freeze_count()  # the frozen set's size when last unfrozen
         self._freeze()  # everything alive at start-up lives as long as the process
         gc.callbacks.append(self._collected)
@@ -40,7 +43,8 @@ class FreezeSurvivors:
     def _after_full_collection(self) -> None:
         self._freeze()
         limit = UNFREEZE_GROWTH * max(self._unfrozen_at, MIN_FROZEN)
-        if self._frozen > limit:
+        if self._frozen > limit and time.monotonic() >= self._next_recount:
+            self._next_recount = time.monotonic() + RECOUNT_EVERY
             self._frozen = gc.get_freeze_count()
             if self._frozen > limit:
                 gc.unfreeze()
