@@ -3,7 +3,7 @@
 The browser draws the name, the presence badge and the call button from it (person_row.js). The element's
 text is the presence and it carries the markers of all three parts (`user-`, `status-`, `call-`), so the
 simulated user reads and clicks it as a browser reads and clicks the parts. A row can be handed to another
-person (`show`): when someone scrolls out of view and someone else in, the row is updated, not rebuilt.
+person (`show`): when someone leaves the rows in view and someone else comes in, the row is updated, not rebuilt.
 """
 from __future__ import annotations
 
