@@ -53,18 +53,20 @@ export default {
       };
       pc.onconnectionstatechange = () => this.connectionChanged(pc.connectionState);
       for (const track of this.stream.getTracks()) pc.addTrack(track, this.stream);
-      // Insurance: if no negotiation got going (seen rarely on a loaded machine), the impolite side offers again.
-      this.kickTimer = setTimeout(() => {
-        if (!this.polite && this.pc === pc && pc.signalingState === "stable" && pc.connectionState === "new") {
-          pc.onnegotiationneeded();
-        }
-      }, 3000);
+      // Insurance until connected: no negotiation got going, or ICE checks never succeed (both seen, now and
+      // then, with three browsers on two cores): the impolite side offers again or restarts ICE.
+      this.kickTimer = setInterval(() => {
+        if (this.polite || this.pc !== pc || pc.signalingState !== "stable") return;
+        if (pc.connectionState === "new") pc.onnegotiationneeded();
+        else if (pc.connectionState === "connecting") pc.restartIce();
+      }, 5000);
       this.$emit("ready");
-      for (const signal of this.inbox.splice(0)) await this.applySignal(signal);
+      for (const signal of this.inbox.splice(0)) this.applySignal(signal);
     },
     connectionChanged(state) {
       this.$emit("state", { state });
       if (state === "connected") {
+        clearInterval(this.kickTimer);
         clearTimeout(this.restartTimer);
         this.$emit("connected");
       } else if (state === "disconnected" || state === "failed") {
@@ -76,7 +78,13 @@ export default {
         }
       }
     },
-    async applySignal(signal) {
+    applySignal(signal) {
+      // One at a time, in arrival order: a candidate applied while the description before it is still being
+      // set fails ("remote description was null") and is lost.
+      this.applying = (this.applying || Promise.resolve()).then(() => this.apply(signal));
+      return this.applying;
+    },
+    async apply(signal) {
       const pc = this.pc;
       if (!pc) return this.inbox.push(signal);
       try {
@@ -134,7 +142,7 @@ export default {
     stop() {
       this.closed = true;
       clearTimeout(this.restartTimer);
-      clearTimeout(this.kickTimer);
+      clearInterval(this.kickTimer);
       if (this.pc) this.pc.close();
       this.pc = null;
       this.releaseMedia();
