@@ -6,8 +6,8 @@ export default {
       <q-icon :name="icon" :color="color" size="sm" :title="direction" />
       <div class="font-medium">{{ peer }}</div>
       <div class="grow text-xs text-grey-7"><slot></slot></div>
-      <q-btn flat round dense icon="call" :title="'Call ' + peer + ' back'" :aria-label="'Call ' + peer + ' back'"
-             @click="$emit('click')" />
+      <q-btn flat round dense color="primary" icon="call" :title="'Call ' + peer + ' back'"
+             :aria-label="'Call ' + peer + ' back'" @click="$emit('click')" />
     </div>`,
   props: { peer: String, icon: String, color: String, direction: String },
   emits: ["click"], // only the button calls back

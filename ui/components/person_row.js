@@ -5,7 +5,7 @@ export default {
     <div class="row w-full items-center no-wrap px-2 py-1 rounded hover:bg-grey-2">
       <div class="grow truncate">{{ user }}</div>
       <q-badge :color="color" :data-testid="'status-' + user"><slot></slot></q-badge>
-      <q-btn flat round dense icon="call" :title="'Call ' + user" :aria-label="'Call ' + user"
+      <q-btn flat round dense color="primary" icon="call" :title="'Call ' + user" :aria-label="'Call ' + user"
              :data-testid="'call-' + user" @click="$emit('click')" />
     </div>`,
   props: { user: String, color: String },
