@@ -54,13 +54,13 @@ class UserDirectory(ui.column):
             old = self._status.get(user)
             if old is None or old == status:
                 continue
-            if RANK[status] != RANK[old]:
+            moved = RANK[status] != RANK[old]
+            if moved:
                 del self._order[bisect_left(self._order, self._key(user))]
-                self._status[user] = status
+            self._status[user] = status
+            if moved:
                 insort(self._order, self._key(user))
                 reorder = reorder or self._may_change_view(user)
-            else:
-                self._status[user] = status
             row = self._row_of.get(user)
             if row is not None:
                 row.show(user, status)
@@ -93,7 +93,7 @@ class UserDirectory(ui.column):
         """Show the first matches, reusing the rows on screen: a login re-sorts and re-labels, it does not rebuild."""
         self._shown, total = self._first_matches()
         keep = set(self._shown)
-        spare = [self._row_of.pop(user) for user in [user for user in self._row_of if user not in keep]]
+        spare = [self._row_of.pop(user) for user in set(self._row_of) - keep]
         for index, user in enumerate(self._shown):
             row = self._row_of.get(user)
             if row is None:
