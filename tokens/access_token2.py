@@ -64,11 +64,7 @@ def build_token2(
     Low-level: only structural checks are made on service fields (the public builders add Agora's naming
     rules). Services are sorted by type; repeated types are kept in the given order.
     """
-    check_app_id(app_id)
-    check_certificate(app_certificate)
     expire = check_expire(expire)
-    issue_ts = resolve_issue_ts(issue_ts)
-    salt = resolve_salt(salt)
     services = list(services)
     for service in services:
         if not isinstance(service, Mapping) or not is_service_type(service.get("type")):
@@ -76,14 +72,24 @@ def build_token2(
     ordered = sorted(services, key=lambda service: service["type"])  # stable: repeats keep their order
     if not ordered:
         raise ValueError("a token needs at least one service")
+    return _seal(app_id, app_certificate, expire, issue_ts, salt, [pack_service(service) for service in ordered])
+
+
+def _seal(app_id: str, app_certificate: str, expire: int, issue_ts: int | None, salt: int | None,
+          packed_services: list[bytes]) -> str:
+    """Sign and encode packed services; the caller has checked everything but the app id and certificate."""
+    check_app_id(app_id)
+    check_certificate(app_certificate)
+    issue_ts = resolve_issue_ts(issue_ts)
+    salt = resolve_salt(salt)
     signing_info = b"".join(
         [
             pack_string(app_id),
             pack_uint32(issue_ts),
             pack_uint32(expire),
             pack_uint32(salt),
-            pack_uint16(len(ordered)),
-            *(pack_service(service) for service in ordered),
+            pack_uint16(len(packed_services)),
+            *packed_services,
         ]
     )
     signature = sign(app_certificate, issue_ts, salt, signing_info)
@@ -114,7 +120,7 @@ def build_rtc_token(
         "channel": check_channel(channel),
         "uid": account_to_uid_str(account),
     }
-    return build_token2(app_id, app_certificate, [service], expire=expire, issue_ts=issue_ts, salt=salt)
+    return _seal(app_id, app_certificate, expire, issue_ts, salt, [pack_service(service)])
 
 
 def build_rtm_token(
@@ -129,7 +135,7 @@ def build_rtm_token(
     """007 RTM token granting login (privilege 1) for ``expire`` seconds from ``issue_ts``."""
     expire = check_expire(expire)
     service = {"type": RTM, "privileges": {1: expire}, "user_id": check_user_id(user_id)}
-    return build_token2(app_id, app_certificate, [service], expire=expire, issue_ts=issue_ts, salt=salt)
+    return _seal(app_id, app_certificate, expire, issue_ts, salt, [pack_service(service)])
 
 
 def decode(token: str) -> tuple[dict[str, Any], bytes, bytes]:
