@@ -39,6 +39,7 @@ from .report import gather_limited
 SOCKET_PATH = '/_nicegui_ws/socket.io'
 SEARCH = 'directory-search'  # the directory's search box
 ACK_INTERVAL = 3.0  # nicegui.js: setInterval(() => ack(), 3000)
+RELOADED = 'reloaded'  # the event `Tab.on_message` is told after the page was loaded again
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 _QUERY = re.compile(r'^\s*query: (\{.*\}),\s*$', re.M)
 _UNESCAPE = (('&#36;', '$'), ('&#96;', '`'), ('&gt;', '>'), ('&lt;', '<'), ('&amp;', '&'))  # parseElements()
@@ -208,6 +209,8 @@ class Tab:
                 await self.open(self.path)
                 if self.search_text:
                     await search_directory(self, self.search_text)
+                if self.on_message is not None:  # the new page may show news without any message after it
+                    self.on_message(self, RELOADED, time.perf_counter())
                 return
             except (PageError, socketio.exceptions.ConnectionError, aiohttp.ClientError, TimeoutError):
                 await asyncio.sleep(1.0 + attempt)

@@ -36,6 +36,7 @@ from ui.components.user_directory import MAX_ROWS
 from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, stop
 from .nicegui_client import (
     HIDE,
+    RELOADED,
     PageError,
     Tab,
     ack_forever,
@@ -166,8 +167,9 @@ def _watch_app(tabs: list[Tab], phase_of: Callable[[], Phase | None]) -> None:
         phase = phase_of()
         if phase is None:
             return
-        phase.messages += 1
-        if event == 'update':
+        if event != RELOADED:
+            phase.messages += 1
+        if event in ('update', RELOADED):
             phase.on_update(tab.name, statuses(tab), now)
 
     for tab in tabs:
