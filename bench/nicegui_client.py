@@ -159,8 +159,12 @@ class Tab:
                                    request_timeout=120)
         sio.on('*', self._receive)
         sio.on('disconnect', self._disconnected)
-        await sio.connect(f'{self.base_url}?{urlencode(self._params)}', transports=['websocket'],
-                          socketio_path=SOCKET_PATH, wait_timeout=timeout)
+        try:
+            await sio.connect(f'{self.base_url}?{urlencode(self._params)}', transports=['websocket'],
+                              socketio_path=SOCKET_PATH, wait_timeout=timeout)
+        except BaseException:
+            await sio.disconnect()  # failed half-way, its socket may be open and count its user as online
+            raise
         self.sio = sio
 
     @property
@@ -409,6 +413,7 @@ async def open_dashboard(base_url: str, http: aiohttp.ClientSession, username: s
     is asked for again, as a user would reload it; `tab.retries` counts those. With `search`, the tab then
     types it into "Search people" and waits until the directory shows the result.
     """
+    first_connect = None
     for attempt in range(retries + 1):
         tab = Tab(base_url, http, cookie=cookie, name=username)
         try:
@@ -417,8 +422,11 @@ async def open_dashboard(base_url: str, http: aiohttp.ClientSession, username: s
         except (PageError, socketio.exceptions.ConnectionError) as error:
             if getattr(error, 'status', 500) != 500 or attempt == retries:
                 raise
+            # A socket that failed here may still have counted on the busy server: the change is timed from it.
+            first_connect = first_connect or tab.connecting_at or None
             await asyncio.sleep(0.5)
     tab.retries = attempt
+    tab.connecting_at = first_connect or tab.connecting_at
     if tab.text('me') != username:
         raise PageError(f'{username}: the dashboard shows me={tab.text("me")!r}')
     if search is not None:
