@@ -413,7 +413,7 @@ async def open_dashboard(base_url: str, http: aiohttp.ClientSession, username: s
     is asked for again, as a user would reload it; `tab.retries` counts those. With `search`, the tab then
     types it into "Search people" and waits until the directory shows the result.
     """
-    first_connect = None
+    first_connect = 0.0
     for attempt in range(retries + 1):
         tab = Tab(base_url, http, cookie=cookie, name=username)
         try:
@@ -423,7 +423,7 @@ async def open_dashboard(base_url: str, http: aiohttp.ClientSession, username: s
             if getattr(error, 'status', 500) != 500 or attempt == retries:
                 raise
             # A socket that failed here may still have counted on the busy server: the change is timed from it.
-            first_connect = first_connect or tab.connecting_at or None
+            first_connect = first_connect or tab.connecting_at
             await asyncio.sleep(0.5)
     tab.retries = attempt
     tab.connecting_at = first_connect or tab.connecting_at

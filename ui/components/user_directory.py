@@ -54,11 +54,9 @@ class UserDirectory(ui.column):
             old = self._status.get(user)
             if old is None or old == status:
                 continue
-            moved = RANK[status] != RANK[old]
-            if moved:
-                del self._order[bisect_left(self._order, self._key(user))]
             self._status[user] = status
-            if moved:
+            if RANK[status] != RANK[old]:
+                del self._order[bisect_left(self._order, _sort_key(user, old))]
                 insort(self._order, self._key(user))
                 reorder = reorder or self._may_change_view(user)
             row = self._row_of.get(user)
@@ -79,7 +77,7 @@ class UserDirectory(ui.column):
         return (self._search.value or '').strip().lower()
 
     def _key(self, user: str) -> tuple[int, str, str]:
-        return RANK[self._status[user]], user.lower(), user
+        return _sort_key(user, self._status[user])
 
     def _first_matches(self) -> tuple[list[str], int]:
         """The first `MAX_ROWS` users that match the search, and how many match in all."""
@@ -117,3 +115,8 @@ class UserDirectory(ui.column):
         self._empty.set_visibility(not total)
         hidden = total - MAX_ROWS
         self._more.set_text(f'{hidden} more: search to find them.' if hidden > 0 else '')
+
+
+def _sort_key(user: str, status: str) -> tuple[int, str, str]:
+    """Online (and busy) first, then by name."""
+    return RANK[status], user.lower(), user
