@@ -22,8 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.browser import PEER_RECORDER, PEER_REPORT
+
 from .app_process import new_data_dir, start_app, stop
-from .chromium import CALL_TIMING, PEER_STATE, chromium
+from .chromium import CALL_TIMING, chromium
 from .relay_floor import start_relay
 from .report import ratio, summary_ms, table, target, write_result
 
@@ -66,8 +68,9 @@ async def _one_call(caller: Any, callee: Any, call_button: str) -> dict[str, Any
     marks = [await page.evaluate('window.__bench') for page in (caller, callee)]
     failure = None
     if caller_frame is None or callee_frame is None or accepted is None:
-        states = [await page.evaluate(PEER_STATE) for page in (caller, callee)]
-        failure = f'no remote frame within {FRAME_TIMEOUT_MS} ms; peer connections (caller, callee): {states}'
+        caller_log, callee_log = [await page.evaluate(PEER_REPORT) for page in (caller, callee)]
+        failure = (f'no remote frame within {FRAME_TIMEOUT_MS} ms\ncaller peer connection:\n{caller_log}\n'
+                   f'callee peer connection:\n{callee_log}')
     if await caller.get_by_test_id('hang-up').count():
         await caller.get_by_test_id('hang-up').click()
     for page in (caller, callee):
@@ -112,6 +115,7 @@ async def measure_app(browser: Any, calls: int, warmup: int, pause: float) -> di
         server = start_app(data_dir)
         contexts = [await browser.new_context() for _ in range(2)]
         for context in contexts:
+            await context.add_init_script(PEER_RECORDER)
             await context.add_init_script(CALL_TIMING)
         alice, bob = [await context.new_page() for context in contexts]
         await _register(alice, server.url, 'alice')
@@ -133,6 +137,7 @@ async def measure_floor(browser: Any, calls: int, warmup: int, pause: float) -> 
     try:
         contexts = [await browser.new_context() for _ in range(2)]
         for context in contexts:
+            await context.add_init_script(PEER_RECORDER)
             await context.add_init_script(CALL_TIMING)
         alice, bob = [await context.new_page() for context in contexts]
         await alice.goto(f'{relay.url}/?me=alice&peer=bob')

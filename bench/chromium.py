@@ -13,15 +13,6 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS
 # The callee's accept click and the first remote video frame, both in epoch milliseconds.
 CALL_TIMING = '''(() => {
   const now = () => performance.timeOrigin + performance.now();
-  // Keep every peer connection reachable, to say why a call that never showed a frame failed.
-  const Original = window.RTCPeerConnection;
-  window.__peerConnections = [];
-  window.RTCPeerConnection = function (...args) {
-    const pc = new Original(...args);
-    window.__peerConnections.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Original.prototype;
   window.__bench = { acceptAt: null };
   document.addEventListener("click", (event) => {
     if (event.target.closest && event.target.closest('[data-testid="accept-call"]')) window.__bench.acceptAt = now();
@@ -55,9 +46,6 @@ CALL_TIMING = '''(() => {
     poll();
   });
 })()'''
-
-PEER_STATE = '''() => window.__peerConnections.slice(-1).map((pc) =>
-  `${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState}`).join(" ") || "no peer connection"'''
 
 # When the page became usable: the `me` element visible and NiceGUI's socket connected and handshaken.
 INTERACTIVE_TIMING = '''(() => {

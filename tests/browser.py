@@ -37,3 +37,56 @@ def log_in(page: Page, base_url: str, username: str, password: str = 'correct ho
     by_testid(page, 'login-password').fill(password)
     by_testid(page, 'login-submit').click()
     expect(by_testid(page, 'me')).to_have_text(username)
+
+
+# Keeps every peer connection a page makes reachable (`window.__peerConnections`) and logs what each one did
+# (`window.__peerLogs`, one list per connection), so a call whose video never plays says how far it got.
+PEER_RECORDER = '''(() => {
+  const Original = window.RTCPeerConnection;
+  window.__peerConnections = [];
+  window.__peerLogs = [];
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Original(...args);
+    window.__peerConnections.push(pc);
+    const lines = [];
+    window.__peerLogs.push(lines);
+    // Milliseconds of the epoch's last 100 s: one clock for every page of the browser.
+    const log = (what) => lines.push(`${Math.round(performance.timeOrigin + performance.now()) % 100000} ${what}`);
+    for (const name of ["signalingstatechange", "iceconnectionstatechange", "connectionstatechange",
+                        "icegatheringstatechange", "negotiationneeded"]) {
+      pc.addEventListener(name, () => log(`${name} ${pc.signalingState}/${pc.iceConnectionState}/` +
+                                          `${pc.connectionState}/${pc.iceGatheringState}`));
+    }
+    pc.addEventListener("icecandidate", ({ candidate }) =>
+      log(`local candidate ${candidate ? candidate.candidate : "(end)"}`));
+    for (const method of ["setLocalDescription", "setRemoteDescription", "addIceCandidate", "restartIce"]) {
+      const original = pc[method].bind(pc);
+      pc[method] = (...callArgs) => {
+        const arg = callArgs[0];
+        const what = `${method} ${arg ? (arg.type || arg.candidate || "") : ""}`;
+        log(what);
+        const result = original(...callArgs);
+        if (result && result.then) result.then(() => log(`${what} ok`), (error) => log(`${what} FAILED ${error}`));
+        return result;
+      };
+    }
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Original.prototype;
+})()'''
+
+# The log and ICE candidate pairs of the page's latest peer connection (needs PEER_RECORDER).
+PEER_REPORT = '''async () => {
+  const pc = window.__peerConnections.at(-1);
+  if (!pc) return "no peer connection";
+  const lines = [...window.__peerLogs.at(-1)];
+  (await pc.getStats()).forEach((r) => {
+    if (r.type === "candidate-pair") lines.push(`pair ${r.state} nominated=${r.nominated} ` +
+      `requests=${r.requestsSent}/${r.requestsReceived} responses=${r.responsesReceived}`);
+  });
+  return lines.join("\\n");
+}'''
+
+
+def peer_report(page: Page) -> str:
+    return page.evaluate(PEER_REPORT)

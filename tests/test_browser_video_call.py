@@ -6,7 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .browser import by_testid, register
+from .browser import PEER_RECORDER, by_testid, peer_report, register
 
 pytestmark = pytest.mark.browser
 
@@ -40,17 +40,7 @@ def test_video_call_end_to_end(start_app, chromium, artifacts):
     app = start_app()
     alice_context, bob_context = chromium.new_context(), chromium.new_context()
     for context in (alice_context, bob_context):
-        # Keep every peer connection the page makes reachable for getStats().
-        context.add_init_script('''(() => {
-            const Original = window.RTCPeerConnection;
-            window.__peerConnections = [];
-            window.RTCPeerConnection = function (...args) {
-                const pc = new Original(...args);
-                window.__peerConnections.push(pc);
-                return pc;
-            };
-            window.RTCPeerConnection.prototype = Original.prototype;
-        })()''')
+        context.add_init_script(PEER_RECORDER)
     alice, bob = alice_context.new_page(), bob_context.new_page()
     register(alice, app.url, 'alice')
     register(bob, app.url, 'bob')
@@ -68,7 +58,12 @@ def test_video_call_end_to_end(start_app, chromium, artifacts):
         expect(by_testid(page, 'call-view')).to_be_visible()
     deadline = time.monotonic() + 20
     while not (remote_playing(alice) and remote_playing(bob)):
-        assert time.monotonic() < deadline, 'remote video never played on both sides'
+        if time.monotonic() > deadline:
+            reports = {name: peer_report(page) for name, page in (('alice', alice), ('bob', bob))}
+            for name, report in reports.items():
+                (artifacts / f'peer-log-{name}.txt').write_text(report)
+            pytest.fail('remote video never played on both sides; peer connections:\n'
+                        + '\n'.join(f'{name}:\n{report}' for name, report in reports.items()))
     print(f'\naccept to first decoded remote frame on both sides: {time.monotonic() - accepted:.2f} s')
     for page in (alice, bob):
         stats = call_stats(page)

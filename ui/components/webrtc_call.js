@@ -1,5 +1,5 @@
 // The browser half of an embedded-mode call: camera and microphone, one RTCPeerConnection, and the
-// "perfect negotiation" pattern (the callee is polite) so offers crossing each other never deadlock.
+// "perfect negotiation" pattern (the callee is polite) so later offers crossing each other never deadlock.
 // Signals travel through Python, which checks that they belong to this call; every decision about the
 // call stays there. This component only reports what the browser sees.
 const REASONS = {
@@ -36,6 +36,9 @@ export default {
       this.makingOffer = false;
       this.ignoreOffer = false;
       pc.onnegotiationneeded = async () => {
+        // The caller offers first and the callee answers. When both offered at once, the callee's rollback of
+        // an offer still being set left its ICE dead in Chromium now and then (no candidates, no checks).
+        if (this.polite && !pc.remoteDescription) return;
         try {
           this.makingOffer = true;
           await pc.setLocalDescription();
