@@ -73,6 +73,7 @@ RULES: dict[str, Rule] = {
     'tab_lost': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.CONNECTION_LOST),
     'caller_left': Rule(frozenset({RINGING}), ENDED, 'caller', EndReason.CANCELLED),
     'caller_moved': Rule(frozenset({RINGING}), RINGING, 'caller'),  # the calling tab reloaded: another takes over
+    'callee_left': Rule(frozenset({RINGING}), ENDED, 'callee', EndReason.OFFLINE),  # nobody is left to answer
     'shutdown': Rule(LIVE_STATES, ENDED, 'server', EndReason.ERROR),
     # Reported by the pages in Agora RTM mode, where the invitation travels through Agora:
     'refused_busy': Rule(frozenset({RINGING}), ENDED, 'callee', EndReason.BUSY),
@@ -242,6 +243,8 @@ class CallRegistry:
             return None
         if call.state is RINGING and user == call.caller and tabs_left == 0:
             return self._apply('caller_left', call.id, user)
+        if call.state is RINGING and user == call.callee and tabs_left == 0:
+            return self._apply('callee_left', call.id, user)
         if call.state is RINGING and user == call.caller and call.caller_tab == tab and successor is not None:
             return self._apply('caller_moved', call.id, user, caller_tab=successor)
         if call.state is not RINGING and call.tab_of(user) == tab:

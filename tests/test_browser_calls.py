@@ -70,6 +70,21 @@ def test_invite_and_cancel(two_people):
     expect(by_testid(alice, 'incoming-caller')).to_have_text('bob')
 
 
+def test_the_callee_closing_the_ringing_tab_tells_the_caller_at_once(two_people, chromium):
+    app, alice, bob = two_people
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-call')).to_be_visible()
+    bob.close()
+    expect(by_testid(alice, 'call-notice')).to_have_text('bob went offline', timeout=15_000)
+    expect(by_testid(alice, 'outgoing-call')).to_have_count(0)
+    expect(by_testid(alice, 'status-bob')).to_have_text('offline')
+    context = chromium.new_context()
+    bob = context.new_page()
+    log_in(bob, app.url, 'bob')
+    expect(by_testid(bob, 'history-item')).to_contain_text('Missed')
+    context.close()
+
+
 def test_a_call_interrupted_by_a_restart_is_still_in_the_history(two_people):
     app, alice, bob = two_people
     by_testid(alice, 'call-bob').click()

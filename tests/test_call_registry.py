@@ -437,11 +437,17 @@ def test_callers_other_tab_closing_while_ringing_changes_nothing(w: World) -> No
     assert w.calls.get(call.id) == call and len(w.changed) == 1
 
 
-@pytest.mark.parametrize('tabs_left', [0, 1])
-def test_callee_tab_closing_while_ringing_changes_nothing(w: World, tabs_left: int) -> None:
+def test_callee_tab_closing_while_ringing_changes_nothing_while_another_rings(w: World) -> None:
     call = ringing(w)
-    assert w.calls.tab_gone('bob', 'bob-1', tabs_left=tabs_left) is None
+    assert w.calls.tab_gone('bob', 'bob-1', tabs_left=1) is None
     assert w.calls.get(call.id) == call and len(w.changed) == 1
+
+
+def test_callees_last_tab_closing_while_ringing_ends_it_as_offline(w: World) -> None:
+    call = ringing(w)
+    w.tabs['bob'].clear()
+    ended = w.calls.tab_gone('bob', 'bob-1', tabs_left=0)
+    assert assert_ended_once(w, call.id, EndReason.OFFLINE, 'bob') == ended
 
 
 @pytest.mark.parametrize('who', ['alice', 'bob'])

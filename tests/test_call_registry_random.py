@@ -31,14 +31,15 @@ from backend.directory import Directory
 
 NAMES = ('alice', 'Bob', 'carol', 'dave', 'Erin')
 RING, CONNECT, GRACE = 45.0, 20.0, 30.0
-STEPS = 2500
+STEPS = 4000
 
 NEXT_STATES = {None: {RINGING, ENDED}, RINGING: {CONNECTING, ENDED}, CONNECTING: {ACTIVE, ENDED},
                ACTIVE: {ACTIVE, ENDED}}
 ANSWERED_ENDS = {EndReason.COMPLETED, EndReason.CONNECT_FAILED, EndReason.MEDIA_FAILED, EndReason.CONNECTION_LOST,
                  EndReason.ERROR}
 END_REASONS_FROM = {None: {EndReason.BUSY, EndReason.OFFLINE},
-                    RINGING: {EndReason.CANCELLED, EndReason.DECLINED, EndReason.NO_ANSWER, EndReason.ERROR},
+                    RINGING: {EndReason.CANCELLED, EndReason.DECLINED, EndReason.NO_ANSWER, EndReason.OFFLINE,
+                              EndReason.ERROR},
                     CONNECTING: ANSWERED_ENDS, ACTIVE: ANSWERED_ENDS}
 FIXED_FIELDS = ('id', 'caller', 'callee', 'channel', 'created_at', 'ring_deadline', 'caller_tab')
 
@@ -283,7 +284,7 @@ def run_random(seed: int, tmp_path: Path) -> None:
                 if mine is None:
                     expected = None
                 elif mine.state is RINGING:
-                    expected = EndReason.CANCELLED if user == mine.caller and not tabs[user] else None
+                    expected = None if tabs[user] else EndReason.CANCELLED if user == mine.caller else EndReason.OFFLINE
                 else:
                     expected = EndReason.CONNECTION_LOST if mine.tab_of(user) == tab else None
                 result = calls.tab_gone(user, tab, tabs_left=len(tabs[user]))

@@ -191,6 +191,17 @@ async def test_closing_the_call_tab_ends_the_call_for_the_other_side(create_user
     await alice.should_not_see(marker='call-view')
 
 
+async def test_the_callee_closing_their_last_tab_while_ringing_ends_the_ringing_at_once(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    close_tab(bob)
+    await should_read(alice, 'call-notice', 'bob went offline')
+    await alice.should_not_see(marker='outgoing-call')
+    await should_read(alice, 'status-bob', 'offline')
+    await should_have_history(alice, 'bob Offline')
+
+
 async def test_glare_merges_into_one_call(create_user):
     alice, bob = await two_users(create_user)
     alice.find(marker='call-bob').click()

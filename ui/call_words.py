@@ -27,7 +27,9 @@ def end_notice(call: Call, me: str) -> str:
         ended = f'Call ended · {clock(call.duration)}'
         return ended if by_me else f'{ended} · {peer} hung up'
     if reason is EndReason.OFFLINE:
-        return f'{peer} is offline' if calling else f'Missed call from {peer}'
+        if calling:
+            return f'{peer} went offline' if call.ended_by == peer else f'{peer} is offline'
+        return f'Missed call from {peer}'
     if reason is EndReason.BUSY:
         return f'{peer} is on another call' if calling else f'Missed call from {peer} while you were on another call'
     if reason is EndReason.DECLINED:
