@@ -116,3 +116,26 @@ def test_register_refusal_shows_the_message_and_stays(start_app, chromium):
         assert 'Traceback' not in app.log()
     finally:
         context.close()
+
+
+def test_log_out_in_one_tab_sends_every_tab_of_that_browser_to_login(start_app, chromium):
+    app = start_app(**DEFAULTS)
+    context, other_browser = chromium.new_context(), chromium.new_context()
+    try:
+        first = context.new_page()
+        register(first, app.url, 'alice')
+        second = context.new_page()  # a second tab: the same session
+        second.goto(app.url)
+        expect(by_testid(second, 'me')).to_have_text('alice')
+        elsewhere = other_browser.new_page()
+        log_in(elsewhere, app.url, 'alice')
+
+        log_out(first, app.url)
+        expect(second).to_have_url(f'{app.url}/login')
+        expect(by_testid(second, 'login-submit')).to_be_visible()
+        elsewhere.reload()  # another browser keeps its own session
+        expect(by_testid(elsewhere, 'me')).to_have_text('alice')
+        assert 'Traceback' not in app.log()
+    finally:
+        context.close()
+        other_browser.close()

@@ -28,6 +28,7 @@ class LiveUpdates:
         self._calls: defaultdict[str, Event[Call]] = defaultdict(Event)
         self._history: defaultdict[str, Event[HistoryEntry]] = defaultdict(Event)
         self._signals: defaultdict[str, Event[str, str, dict]] = defaultdict(Event)
+        self._logouts: defaultdict[str, Event[()]] = defaultdict(Event)
         self._storing: set[asyncio.Task] = set()
         services.presence.changed.connect(self.presence.emit)
         services.directory.added.connect(self.new_account.emit)
@@ -45,6 +46,10 @@ class LiveUpdates:
     def signals_of(self, username: str) -> Event[str, str, dict]:
         """Media signals for `username`'s calls, as (call id, sender, signal)."""
         return self._signals[username]
+
+    def logouts_of(self, browser_id: str) -> Event[()]:
+        """A tab of this browser logged out: the session all its tabs share is gone."""
+        return self._logouts[browser_id]
 
     def relay_signal(self, call_id: str, sender: str, signal: dict) -> None:
         """Pass a media signal to the other party, only for a live, answered call that `sender` is part of."""

@@ -1,7 +1,7 @@
 """/ : the dashboard. Directory with presence, the call panel and the history, all on one page."""
 from __future__ import annotations
 
-from nicegui import Client, ui
+from nicegui import Client, app, ui
 
 from backend.services import Services
 
@@ -25,9 +25,13 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             return
         ui.page_title('ringboard')
 
+        # Every tab of this browser shares the session: logging out in one sends them all to the login page.
+        logouts = live.logouts_of(app.storage.browser['id'])
+        logouts.subscribe(lambda: ui.navigate.to('/login'))
+
         def sign_out() -> None:
             log_out()
-            ui.navigate.to('/login')
+            logouts.emit()
 
         with ui.header().classes('items-center bg-white text-grey-9 shadow-sm px-6'):
             ui.icon('ring_volume', size='sm').classes('text-primary')
