@@ -56,8 +56,8 @@ export default {
       };
       pc.onconnectionstatechange = () => this.connectionChanged(pc.connectionState);
       for (const track of this.stream.getTracks()) pc.addTrack(track, this.stream);
-      // Insurance until connected: no negotiation got going, or ICE checks never succeed (both seen, now and
-      // then, with three browsers on two cores): the impolite side offers again or restarts ICE.
+      // Insurance until connected: the caller's offer got no answer, or ICE checks never succeed: the impolite
+      // side offers again or restarts ICE.
       this.kickTimer = setInterval(() => {
         if (this.polite || this.pc !== pc || pc.signalingState !== "stable") return;
         if (pc.connectionState === "new") pc.onnegotiationneeded();

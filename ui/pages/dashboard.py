@@ -26,12 +26,17 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
         ui.page_title('ringboard')
 
         # Every tab of this browser shares the session: logging out in one sends them all to the login page.
-        logouts = live.logouts_of(app.storage.browser['id'])
-        logouts.subscribe(lambda: ui.navigate.to('/login'))
+        browser = app.storage.browser['id']
+
+        def follow_logout(browser_logged_out: str) -> None:
+            if browser_logged_out == browser:
+                ui.navigate.to('/login')
+
+        live.logouts_of(me).subscribe(follow_logout)
 
         def sign_out() -> None:
             log_out()
-            logouts.emit()
+            live.logouts_of(me).emit(browser)
 
         with ui.header().classes('items-center bg-white text-grey-9 shadow-sm px-6'):
             ui.icon('ring_volume', size='sm').classes('text-primary')
