@@ -84,14 +84,19 @@ class Accounts:
 
     def login(self, username: str, password: str) -> Account:
         key = username.lower()
-        wait = self.throttle.seconds_locked(key)
+        wait = self.throttle.begin(key)
         if wait:
-            raise AccountError(f'Too many failed attempts for this username. Please try again in {wait} seconds.')
-        with self._sessions() as session:
-            user = session.scalar(select(User).where(User.username_key == key)) if username else None
-        encoded = password.encode(errors='surrogatepass')  # a lone surrogate is just a wrong password
-        stored = user.password_hash.encode() if user else self._dummy_hash
-        matches = 0 < len(encoded) <= PASSWORD_MAX_BYTES and bcrypt.checkpw(encoded, stored)
+            raise AccountError(f'Too many failed attempts for this username. Please try again in {wait} '
+                               f'second{"" if wait == 1 else "s"}.')
+        try:
+            with self._sessions() as session:
+                user = session.scalar(select(User).where(User.username_key == key)) if username else None
+            encoded = password.encode(errors='surrogatepass')  # a lone surrogate is just a wrong password
+            stored = user.password_hash.encode() if user else self._dummy_hash
+            matches = 0 < len(encoded) <= PASSWORD_MAX_BYTES and bcrypt.checkpw(encoded, stored)
+        except BaseException:
+            self.throttle.cancel(key)
+            raise
         if user is None or not matches:
             self.throttle.record_failure(key)
             raise AccountError(WRONG_CREDENTIALS)

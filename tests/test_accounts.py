@@ -351,3 +351,33 @@ def test_losing_the_race_after_the_check_is_the_taken_message(accounts, sessions
         'The username "Carol" is taken. Please choose another one.'
     assert [row[0] for row in stored_rows(sessions)] == ['carol']
     assert accounts.register('dave', PASSWORD).username == 'dave'  # the database is still usable
+
+
+def test_parallel_guesses_are_throttled_while_they_are_checked(accounts, monkeypatch):
+    """Guesses sent at once cannot all pass the throttle before the first of them has failed."""
+    accounts.register('alice', PASSWORD)
+    checked: list[bytes] = []
+    real_checkpw = bcrypt.checkpw
+
+    def counting_checkpw(password: bytes, hashed: bytes) -> bool:
+        checked.append(hashed)
+        return real_checkpw(password, hashed)
+
+    monkeypatch.setattr(accounts_module.bcrypt, 'checkpw', counting_checkpw)
+    barrier = threading.Barrier(12)
+    messages: list[str] = []
+
+    def guess() -> None:
+        barrier.wait()
+        messages.append(refused(accounts, lambda a: a.login, 'alice', 'not the password'))
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(messages) == 12
+    assert len(checked) <= 5
+    assert messages.count(WRONG_CREDENTIALS) == len(checked)
+    assert all(message.startswith(LOCKED) for message in messages if message != WRONG_CREDENTIALS)
+    assert refused(accounts, lambda a: a.login, 'alice', PASSWORD).startswith(LOCKED)

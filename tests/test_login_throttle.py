@@ -120,3 +120,37 @@ def test_concurrent_failures_are_all_counted(clock):
     for thread in threads:
         thread.join(10)
     assert throttle.seconds_locked('alice') == 60
+
+
+def test_attempts_under_way_count_toward_the_limit(throttle):
+    assert [throttle.begin('alice') for _ in range(5)] == [0] * 5
+    assert throttle.begin('alice') == 1  # five guesses are being checked: the sixth waits for them
+    assert throttle.begin('bob') == 0
+    fail(throttle, 'alice', 5)
+    assert throttle.begin('alice') == 60
+
+
+def test_an_attempt_with_an_outcome_frees_its_place(throttle):
+    for _ in range(5):
+        throttle.begin('alice')
+    throttle.cancel('alice')  # e.g. the database failed: neither a failure nor a success
+    assert throttle.begin('alice') == 0
+    throttle.record_success('alice')
+    assert throttle.begin('alice') == 0
+    assert throttle.seconds_locked('alice') == 0
+
+
+def test_failures_with_attempts_under_way_count_together(throttle):
+    fail(throttle, 'alice', 3)
+    assert [throttle.begin('alice') for _ in range(3)] == [0, 0, 1]
+
+
+def test_records_of_names_that_stopped_failing_are_swept(throttle, clock):
+    for index in range(1000):  # one wrong guess each for many names
+        throttle.begin(f'name{index}')
+        throttle.record_failure(f'name{index}')
+    fail(throttle, 'locked', 5)
+    assert len(throttle._failures) == 1000 and len(throttle._locked_until) == 1
+    clock.now += 61
+    throttle.record_failure('fresh')
+    assert set(throttle._failures) == {'fresh'} and not throttle._locked_until and not throttle._in_flight
