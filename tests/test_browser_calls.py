@@ -50,7 +50,10 @@ def test_invite_and_decline(two_people):
     for page, peer in ((alice, 'bob'), (bob, 'alice')):
         expect(by_testid(page, 'history-item')).to_have_count(1)
         expect(by_testid(page, 'history-item')).to_contain_text(peer)
-        expect(by_testid(page, 'history-item')).to_contain_text('Declined')
+        expect(by_testid(page, 'history-item')).to_contain_text('Declined · just now')
+    # The browser keeps "how long ago" current on an open dashboard: two minutes later, on its next tick.
+    alice.evaluate('() => { const realNow = Date.now; Date.now = () => realNow() + 125_000; }')
+    expect(by_testid(alice, 'history-item')).to_contain_text('Declined · 2 min ago', timeout=30_000)
 
 
 def test_invite_and_cancel(two_people):

@@ -1,8 +1,6 @@
 """What each side of a call reads when it ends, in plain words."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from backend.call_history import HistoryEntry
 from backend.call_registry import Call, EndReason
 
@@ -74,13 +72,3 @@ def history_result(entry: HistoryEntry) -> str:
         return 'Missed'
     return HISTORY_RESULTS[entry.result]
 
-
-def ago(moment: datetime, now: datetime | None = None) -> str:
-    seconds = ((now or datetime.now(UTC)) - moment).total_seconds()
-    if seconds < 60:
-        return 'just now'
-    if seconds < 3600:
-        return f'{int(seconds // 60)} min ago'
-    if seconds < 86400:
-        return f'{int(seconds // 3600)} h ago'
-    return moment.strftime('%Y-%m-%d')
