@@ -49,8 +49,10 @@ class LoginThrottle:
         with self._lock:
             now = self._clock()
             self._end_attempt(key)
-            failures = self._recent_failures(key, now)
+            failures = self._failures[key]
             failures.append(now)
+            while failures and failures[0] <= now - self.window:
+                failures.popleft()
             if len(failures) >= self.max_failures:
                 self._locked_until[key] = now + self.lockout
                 del self._failures[key]
@@ -73,12 +75,6 @@ class LoginThrottle:
             self._locked_until.pop(key, None)
             return 0
         return max(1, round(remaining))
-
-    def _recent_failures(self, key: str, now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
 
     def _end_attempt(self, key: str) -> None:
         left = self._in_flight.pop(key, 0) - 1
