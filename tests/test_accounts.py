@@ -206,9 +206,9 @@ def test_odd_login_inputs_are_plain_refusals(accounts, username, password):
     assert refused(accounts, lambda a: a.login, username, password) == WRONG_CREDENTIALS
 
 
-def test_unknown_username_still_costs_one_bcrypt_check(accounts, monkeypatch):
-    """The dummy hash keeps a wrong username as slow as a wrong password (no user enumeration by timing)."""
-    accounts.register('alice', PASSWORD)
+@pytest.fixture
+def bcrypt_checks(monkeypatch) -> list[bytes]:
+    """The hashes bcrypt.checkpw is asked to check, in order."""
     checked: list[bytes] = []
     real_checkpw = bcrypt.checkpw
 
@@ -217,10 +217,16 @@ def test_unknown_username_still_costs_one_bcrypt_check(accounts, monkeypatch):
         return real_checkpw(password, hashed)
 
     monkeypatch.setattr(accounts_module.bcrypt, 'checkpw', counting_checkpw)
+    return checked
+
+
+def test_unknown_username_still_costs_one_bcrypt_check(accounts, bcrypt_checks):
+    """The dummy hash keeps a wrong username as slow as a wrong password (no user enumeration by timing)."""
+    accounts.register('alice', PASSWORD)
     refused(accounts, lambda a: a.login, 'alice', 'not the password')
     refused(accounts, lambda a: a.login, 'nobody', 'not the password')
-    assert len(checked) == 2
-    assert checked[0].startswith(b'$2b$04$') and checked[1].startswith(b'$2b$04$')
+    assert len(bcrypt_checks) == 2
+    assert bcrypt_checks[0].startswith(b'$2b$04$') and bcrypt_checks[1].startswith(b'$2b$04$')
 
 
 # --- the throttle, through Accounts ------------------------------------------------------------------------
@@ -289,6 +295,28 @@ def test_unknown_usernames_lock_the_same_way(accounts):
         refused(accounts, lambda a: a.login, 'nobody', PASSWORD)
 
 
+def test_parallel_guesses_are_throttled_while_they_are_checked(accounts, bcrypt_checks):
+    """Guesses sent at once cannot all pass the throttle before the first of them has failed."""
+    accounts.register('alice', PASSWORD)
+    barrier = threading.Barrier(12)
+    messages: list[str] = []
+
+    def guess() -> None:
+        barrier.wait()
+        messages.append(refused(accounts, lambda a: a.login, 'alice', 'not the password'))
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(messages) == 12
+    assert len(bcrypt_checks) <= 5
+    assert messages.count(WRONG_CREDENTIALS) == len(bcrypt_checks)
+    assert all(message.startswith(LOCKED) for message in messages if message != WRONG_CREDENTIALS)
+    assert refused(accounts, lambda a: a.login, 'alice', PASSWORD).startswith(LOCKED)
+
+
 # --- concurrent registration -------------------------------------------------------------------------------
 
 def register_at_once(accounts: Accounts, names: list[str]) -> dict[str, object]:
@@ -351,33 +379,3 @@ def test_losing_the_race_after_the_check_is_the_taken_message(accounts, sessions
         'The username "Carol" is taken. Please choose another one.'
     assert [row[0] for row in stored_rows(sessions)] == ['carol']
     assert accounts.register('dave', PASSWORD).username == 'dave'  # the database is still usable
-
-
-def test_parallel_guesses_are_throttled_while_they_are_checked(accounts, monkeypatch):
-    """Guesses sent at once cannot all pass the throttle before the first of them has failed."""
-    accounts.register('alice', PASSWORD)
-    checked: list[bytes] = []
-    real_checkpw = bcrypt.checkpw
-
-    def counting_checkpw(password: bytes, hashed: bytes) -> bool:
-        checked.append(hashed)
-        return real_checkpw(password, hashed)
-
-    monkeypatch.setattr(accounts_module.bcrypt, 'checkpw', counting_checkpw)
-    barrier = threading.Barrier(12)
-    messages: list[str] = []
-
-    def guess() -> None:
-        barrier.wait()
-        messages.append(refused(accounts, lambda a: a.login, 'alice', 'not the password'))
-
-    threads = [threading.Thread(target=guess) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert len(messages) == 12
-    assert len(checked) <= 5
-    assert messages.count(WRONG_CREDENTIALS) == len(checked)
-    assert all(message.startswith(LOCKED) for message in messages if message != WRONG_CREDENTIALS)
-    assert refused(accounts, lambda a: a.login, 'alice', PASSWORD).startswith(LOCKED)
