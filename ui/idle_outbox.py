@@ -32,16 +32,13 @@ async def _wait_without_timeout(awaitable: Awaitable[T], timeout: float | None =
     return await awaitable
 
 
-def _asyncio_without_polling() -> types.ModuleType:
-    module = types.ModuleType('asyncio_without_polling', 'asyncio for nicegui.outbox: wait_for never times out')
-    module.__dict__.update(asyncio.__dict__)
-    module.wait_for = _wait_without_timeout
-    return module
-
-
 def outbox_polls() -> bool:
     """Whether the installed NiceGUI's outbox has the timed wait this module replaces (and wakes on stop)."""
-    return POLLING_WAIT in inspect.getsource(outbox.Outbox.loop) and STOP_WAKES in inspect.getsource(outbox.Outbox.stop)
+    try:
+        return POLLING_WAIT in inspect.getsource(outbox.Outbox.loop) and \
+            STOP_WAKES in inspect.getsource(outbox.Outbox.stop)
+    except (OSError, TypeError):  # no source to check
+        return False
 
 
 def stop_outbox_polling() -> bool:
@@ -51,5 +48,5 @@ def stop_outbox_polling() -> bool:
     if not outbox_polls():
         log.warning('NiceGUI outbox changed: its loop keeps its own wait (ui/idle_outbox.py does not apply)')
         return False
-    outbox.asyncio = _asyncio_without_polling()
+    outbox.asyncio = types.SimpleNamespace(**{**vars(asyncio), 'wait_for': _wait_without_timeout})
     return True
