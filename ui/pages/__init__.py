@@ -4,12 +4,14 @@ from __future__ import annotations
 from backend.services import Services
 
 from ..live_updates import LiveUpdates
+from ..password_work import PasswordWork
 from .dashboard import dashboard_page
 from .login import login_page
 from .register import register_page
 
 
 def register_pages(services: Services, live: LiveUpdates) -> None:
-    login_page(services)
-    register_page(services)
+    passwords = PasswordWork()
+    login_page(services, passwords)
+    register_page(services, passwords)
     dashboard_page(services, live)

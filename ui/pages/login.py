@@ -1,17 +1,18 @@
 """/login: username and password; one message for any wrong pair, slowed down after repeated failures."""
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from backend.accounts import AccountError
 from backend.services import Services
 
 from ..components.auth_frame import auth_frame, show_error
+from ..password_work import PasswordWork
 from ..session import current_username, log_in
 from ..testids import hook
 
 
-def login_page(services: Services) -> None:
+def login_page(services: Services, passwords: PasswordWork) -> None:
     @ui.page('/login')
     def page() -> None:
         if current_username() is not None:
@@ -24,7 +25,7 @@ def login_page(services: Services) -> None:
                 return
             button.disable()
             try:
-                account = await run.io_bound(services.accounts.login, username.value.strip(), password.value)
+                account = await passwords.run(services.accounts.login, username.value.strip(), password.value)
             except AccountError as refusal:
                 show_error(error, str(refusal))
                 password.value = ''

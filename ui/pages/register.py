@@ -1,17 +1,18 @@
 """/register: choose a username and a password; on success the new user lands on the dashboard."""
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from backend.accounts import AccountError, password_problem, username_problem
 from backend.services import Services
 
 from ..components.auth_frame import auth_frame, show_error
+from ..password_work import PasswordWork
 from ..session import current_username, log_in
 from ..testids import hook
 
 
-def register_page(services: Services) -> None:
+def register_page(services: Services, passwords: PasswordWork) -> None:
     @ui.page('/register')
     def page() -> None:
         if current_username() is not None:
@@ -28,7 +29,7 @@ def register_page(services: Services) -> None:
                 return
             button.disable()
             try:
-                account = await run.io_bound(services.accounts.register, name, password.value)
+                account = await passwords.run(services.accounts.register, name, password.value)
             except AccountError as refusal:
                 show_error(error, str(refusal))
                 return
