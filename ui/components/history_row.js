@@ -13,12 +13,10 @@ export default {
   props: { peer: String, icon: String, color: String, direction: String, age: Number },
   emits: ["click"], // only the button calls back
   data() {
-    return { received: Date.now(), now: Date.now() };
+    const now = Date.now();
+    return { started: now - this.age * 1000, now }; // a row's age never changes once sent
   },
   computed: {
-    started() {
-      return this.received - this.age * 1000;
-    },
     ago() {
       const seconds = (this.now - this.started) / 1000;
       if (seconds < 60) return "just now";
