@@ -10,6 +10,7 @@ from backend.services import Services
 
 from .agora_sdk import serve_local_sdks
 from .garbage_collection import FreezeSurvivors
+from .handler_arguments import speed_up_handler_checks
 from .idle_outbox import stop_outbox_polling
 from .live_updates import LiveUpdates
 from .pages import register_pages
@@ -25,6 +26,7 @@ PING_TIMEOUT = 10.0
 def start_app(app: App, services: Services) -> None:
     app.add_middleware(LoginRequired)
     stop_outbox_polling()
+    speed_up_handler_checks()
     serve_local_sdks(app, services.settings)
     live = LiveUpdates(services)
     register_pages(services, live)
