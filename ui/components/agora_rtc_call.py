@@ -14,15 +14,15 @@ log = logging.getLogger(__name__)
 class AgoraRtcCall(ui.element, component='agora_rtc_call.js'):
     VIDEO_TAG = 'div'  # the SDK plays each track into a container of its own
 
-    def __init__(self, *, sdk_url: str, local_video: ui.element, remote_video: ui.element,
+    def __init__(self, *, sdk_url: str, local_video_id: str, remote_video_id: str,
                  grant: Callable[[], RtcGrant], on_connected: Callable[[], None], on_lost: Callable[[], None],
                  on_failed: Callable[[str], None], on_connect_failed: Callable[[str], None],
                  on_peer_left: Callable[[str], None], on_peer_media: Callable[[str, bool], None],
                  on_quality: Callable[[int, int], None]) -> None:
         super().__init__()
         self.props['sdk-url'] = sdk_url
-        self.props['local-video'] = local_video.html_id
-        self.props['remote-video'] = remote_video.html_id
+        self.props['local-video'] = local_video_id
+        self.props['remote-video'] = remote_video_id
         self._grant = grant
         self._on_connect_failed = on_connect_failed
         self.on('ready', self._join)

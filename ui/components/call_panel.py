@@ -24,7 +24,7 @@ from .agora_rtc_call import AgoraRtcCall
 from .agora_signaling import AgoraSignaling
 from .call_sounds import CallSounds
 from .call_view import CallMedia, CallView
-from .ringing_cards import elsewhere_card, incoming_banner, outgoing_panel
+from .ringing_cards import RingingCard, elsewhere_card, incoming_banner, outgoing_panel
 from .webrtc_call import WebRtcCall
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class CallPanel:
         self._delivered: set[str] = set()  # RTM mode: calls whose invitation Agora delivered to this tab
         self._call: Call | None = None
         self._kind = 'idle'
-        self._countdown: ui.label | None = None
+        self._ringing: RingingCard | None = None
         self._view: CallView | None = None
         self._sound_chip = ui.chip('Sound is off: click anywhere to turn it on', icon='volume_off',
                                    color='grey-3').props('dense').classes('self-center')
@@ -135,14 +135,14 @@ class CallPanel:
     def _rebuild(self, kind: str) -> None:
         self._kind = kind
         self._area.clear()
-        self._countdown = self._view = None
+        self._ringing = self._view = None
         call = self._call
         with self._area:
             if kind == 'incoming':
-                self._countdown = incoming_banner(call.caller, on_accept=self._accept, on_decline=self._decline)
+                self._ringing = incoming_banner(call.caller, on_accept=self._accept, on_decline=self._decline)
                 self._sounds.alert(f'📞 {call.caller} is calling', 'Open ringboard to answer')
             elif kind == 'outgoing':
-                self._countdown = outgoing_panel(call.callee, on_cancel=lambda: self._act(self._calls.cancel))
+                self._ringing = outgoing_panel(call.callee, on_cancel=lambda: self._act(self._calls.cancel))
             elif kind == 'in_call':
                 media_class = WebRtcCall if self._services.settings.mode == 'embedded' else AgoraRtcCall
                 self._view = CallView(call, self.me, video_tag=media_class.VIDEO_TAG, make_media=self._make_media,
@@ -163,9 +163,9 @@ class CallPanel:
         call = self._call
         if call is None:
             return
-        if self._countdown is not None and call.state is RINGING:
+        if self._ringing is not None and call.state is RINGING:
             left = max(0, round(call.ring_deadline - time.time()))
-            self._countdown.set_text(f'Rings for {left} more seconds')
+            self._ringing.show_countdown(f'Rings for {left} more seconds')
         if self._view is not None:
             self._view.tick()
 
@@ -174,8 +174,8 @@ class CallPanel:
         self._notice.set_visibility(bool(text))
 
     # ---- media ----
-    def _make_media(self, local: ui.element, remote: ui.element) -> CallMedia:
-        common = {'local_video': local, 'remote_video': remote, 'on_connected': self._media_connected,
+    def _make_media(self, local: str, remote: str) -> CallMedia:
+        common = {'local_video_id': local, 'remote_video_id': remote, 'on_connected': self._media_connected,
                   'on_lost': lambda: self._act(self._calls.media_lost),
                   'on_failed': lambda reason: self._act(self._calls.media_failed, reason)}
         settings = self._services.settings

@@ -1,38 +1,47 @@
-"""What a ringing call looks like: the callee's incoming banner and the caller's outgoing panel."""
+"""What a ringing call looks like: the callee's incoming banner and the caller's outgoing panel.
+
+Each is ONE element drawn by ringing_cards.js plus its buttons: the server builds them on every tab of both people
+at each invitation, and every element it creates delays the banner the callee is waiting for.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from nicegui import ui
+from nicegui.elements.mixins.text_element import TextElement
 
 from ..testids import hook
 
 
-def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Callable[[], None]) -> ui.label:
-    """Shows the banner; returns the label that shows the seconds left."""
-    with hook(ui.card(), 'incoming-call').classes('w-full bg-primary text-white'):
-        with ui.row().classes('w-full items-center no-wrap gap-4'):
-            ui.icon('ring_volume', size='lg').classes('animate-bounce')
-            with ui.column().classes('grow gap-0'):
-                with ui.row().classes('items-baseline gap-1'):
-                    hook(ui.label(caller), 'incoming-caller').classes('text-xl font-semibold')
-                    ui.label('is calling you').classes('text-lg')
-                countdown = ui.label().classes('text-sm opacity-80')
-            hook(ui.button('Decline', icon='call_end', on_click=on_decline), 'decline-call').props('color=negative')
-            hook(ui.button('Accept', icon='videocam', on_click=on_accept), 'accept-call').props('color=positive')
-    return countdown
+class RingingCard(TextElement, component='ringing_cards.js'):
+    """The text is the other person's name; `show_countdown` sets the line under it."""
+
+    def __init__(self, peer: str, *, incoming: bool) -> None:
+        super().__init__(text=peer)
+        self._props.update({'incoming': incoming, 'countdown': ''})
+
+    def show_countdown(self, text: str) -> None:
+        self._props['countdown'] = text  # a change of the props is sent by itself
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        words = 'is calling you' if self._props['incoming'] else f'Calling {self.text}…'
+        return [self.text, words, self._props['countdown']]
 
 
-def outgoing_panel(callee: str, on_cancel: Callable[[], None]) -> ui.label:
-    """Shows the caller's ringing panel; returns the label that shows the seconds left."""
-    with hook(ui.card(), 'outgoing-call').classes('w-full'):
-        with ui.row().classes('w-full items-center no-wrap gap-4'):
-            ui.spinner('audio', size='lg', color='primary')
-            with ui.column().classes('grow gap-0'):
-                ui.label(f'Calling {callee}…').classes('text-xl font-semibold')
-                countdown = ui.label().classes('text-sm text-grey-7')
-            hook(ui.button('Cancel', icon='call_end', on_click=on_cancel), 'cancel-call').props('color=negative')
-    return countdown
+def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Callable[[], None]) -> RingingCard:
+    banner = hook(RingingCard(caller, incoming=True), 'incoming-call')
+    banner.mark('incoming-call', 'incoming-caller')  # the simulated user reads the caller's name from the text
+    with banner.add_slot('actions'):
+        hook(ui.button('Decline', icon='call_end', on_click=on_decline), 'decline-call').props('color=negative')
+        hook(ui.button('Accept', icon='videocam', on_click=on_accept), 'accept-call').props('color=positive')
+    return banner
+
+
+def outgoing_panel(callee: str, on_cancel: Callable[[], None]) -> RingingCard:
+    panel = hook(RingingCard(callee, incoming=False), 'outgoing-call')
+    with panel.add_slot('actions'):
+        hook(ui.button('Cancel', icon='call_end', on_click=on_cancel), 'cancel-call').props('color=negative')
+    return panel
 
 
 def elsewhere_card(text: str, on_hang_up: Callable[[], None]) -> None:

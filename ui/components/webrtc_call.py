@@ -10,14 +10,14 @@ class WebRtcCall(ui.element, component='webrtc_call.js'):
     """Reports `ready`, `signal`, `connected`, `lost`, `failed` and `state`; Python decides what they mean."""
     VIDEO_TAG = 'video'
 
-    def __init__(self, *, ice_servers: list[dict], polite: bool, local_video: ui.element, remote_video: ui.element,
+    def __init__(self, *, ice_servers: list[dict], polite: bool, local_video_id: str, remote_video_id: str,
                  on_signal: Callable[[dict], None], on_connected: Callable[[], None], on_lost: Callable[[], None],
                  on_failed: Callable[[str], None]) -> None:
         super().__init__()
         self.props['ice-servers'] = ice_servers
         self.props['polite'] = polite
-        self.props['local-video'] = local_video.html_id
-        self.props['remote-video'] = remote_video.html_id
+        self.props['local-video'] = local_video_id
+        self.props['remote-video'] = remote_video_id
         self._ready = False
         self._inbox: list[dict] = []  # signals that arrived before the browser side was set up
         self.on('ready', self._flush)

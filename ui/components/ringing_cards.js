@@ -1,0 +1,22 @@
+// A ringing call as ONE element (the server builds one on every tab of both people at each invitation): the icon,
+// the words and the seconds left. The element's text is the other person's name; its buttons come in the
+// `actions` slot, as elements of their own whose clicks Python handles.
+export default {
+  template: `
+    <q-card class="nicegui-card w-full" :class="incoming ? 'bg-primary text-white' : ''">
+      <div class="row w-full items-center no-wrap gap-4">
+        <q-icon v-if="incoming" name="ring_volume" size="lg" class="animate-bounce" />
+        <q-spinner-audio v-else size="lg" color="primary" />
+        <div class="column grow gap-0">
+          <div v-if="incoming" class="row items-baseline gap-1">
+            <span class="text-xl font-semibold" data-testid="incoming-caller"><slot></slot></span>
+            <span class="text-lg">is calling you</span>
+          </div>
+          <div v-else class="text-xl font-semibold">Calling <slot></slot>…</div>
+          <div class="text-sm" :class="incoming ? 'opacity-80' : 'text-grey-7'">{{ countdown }}</div>
+        </div>
+        <slot name="actions"></slot>
+      </div>
+    </q-card>`,
+  props: { incoming: Boolean, countdown: String },
+};
