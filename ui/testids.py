@@ -9,6 +9,6 @@ E = TypeVar('E', bound=ui.element)
 
 
 def hook(element: E, name: str) -> E:
-    element.props(f'data-testid="{name}"')
+    element.props['data-testid'] = name  # set, not parsed from a string: every element built costs server time
     element.mark(name)
     return element

@@ -32,15 +32,15 @@ def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Call
     banner = hook(RingingCard(caller, incoming=True), 'incoming-call')
     banner.mark('incoming-call', 'incoming-caller')  # the simulated user reads the caller's name from the text
     with banner.add_slot('actions'):
-        hook(ui.button('Decline', icon='call_end', on_click=on_decline), 'decline-call').props('color=negative')
-        hook(ui.button('Accept', icon='videocam', on_click=on_accept), 'accept-call').props('color=positive')
+        hook(ui.button('Decline', icon='call_end', color='negative', on_click=on_decline), 'decline-call')
+        hook(ui.button('Accept', icon='videocam', color='positive', on_click=on_accept), 'accept-call')
     return banner
 
 
 def outgoing_panel(callee: str, on_cancel: Callable[[], None]) -> RingingCard:
     panel = hook(RingingCard(callee, incoming=False), 'outgoing-call')
     with panel.add_slot('actions'):
-        hook(ui.button('Cancel', icon='call_end', on_click=on_cancel), 'cancel-call').props('color=negative')
+        hook(ui.button('Cancel', icon='call_end', color='negative', on_click=on_cancel), 'cancel-call')
     return panel
 
 
