@@ -9,6 +9,7 @@ from backend.database import dispose
 from backend.services import Services
 
 from .agora_sdk import serve_local_sdks
+from .deleted_elements import free_deleted_elements
 from .garbage_collection import FreezeSurvivors
 from .handler_arguments import speed_up_handler_checks
 from .idle_outbox import stop_outbox_polling
@@ -27,6 +28,7 @@ def start_app(app: App, services: Services) -> None:
     app.add_middleware(LoginRequired)
     stop_outbox_polling()
     speed_up_handler_checks()
+    free_deleted_elements()
     serve_local_sdks(app, services.settings)
     live = LiveUpdates(services)
     register_pages(services, live)
