@@ -51,8 +51,8 @@ async def test_a_closed_tab_leaves_no_garbage_to_collect(user: User, no_garbage_
     gc.collect()
     user.client.delete()  # what NiceGUI does once a closed tab's reconnect window has passed
     garbage = gc.collect()
-    print(f'{elements} elements, {garbage} objects left for the collector')
-    assert garbage < elements  # without ui/deleted_elements.py: 266 objects for 30 elements
+    # without ui/deleted_elements.py: 266 objects for 30 elements
+    assert garbage < elements, f'{garbage} objects left for the collector by {elements} elements'
 
 
 def test_a_different_nicegui_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch,
