@@ -26,15 +26,11 @@ log = logging.getLogger(__name__)
 _remove_elements = Client.remove_elements
 
 
-def _observables(element: Element) -> tuple:
-    return element._props, element._classes, element._style
-
-
 def _remove_and_unlink(client: Client, elements: Iterable[Element]) -> None:
     removed = list(elements)
     _remove_elements(client, removed)
     for element in removed:
-        for observable in _observables(element):
+        for observable in (element._props, element._classes, element._style):
             observable._change_handlers.clear()
 
 
