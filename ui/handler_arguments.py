@@ -28,10 +28,11 @@ _nicegui_expects_arguments = helpers.expects_arguments
 def expects_arguments(func: Callable) -> bool:
     """Whether `func` has a parameter that is neither variadic nor defaulted: NiceGUI's rule, without a signature."""
     target, bound = (func.__func__, 1) if type(func) is types.MethodType else (func, 0)
-    if type(target) is not types.FunctionType or hasattr(target, '__wrapped__') or hasattr(target, '__signature__') \
-            or target.__code__.co_argcount < bound:  # a method without a parameter for `self`: let NiceGUI judge
+    if type(target) is not types.FunctionType or hasattr(target, '__wrapped__') or hasattr(target, '__signature__'):
         return _nicegui_expects_arguments(func)
     code = target.__code__
+    if code.co_argcount < bound:  # a method without a parameter for `self`: let NiceGUI judge
+        return _nicegui_expects_arguments(func)
     required_positional = code.co_argcount - len(target.__defaults__ or ()) - bound
     required_keyword = code.co_kwonlyargcount - len(target.__kwdefaults__ or {})
     return required_positional > 0 or required_keyword > 0
