@@ -65,3 +65,24 @@ async def test_online_first_capped_resorted_in_place_and_searchable(create_user,
     eve.find(marker='directory-search').type('nobody-like-this')
     await should_list(eve)
     await eve.should_see('No one matches your search.')
+
+
+async def test_a_row_is_one_update_per_change_and_none_when_unchanged(create_user, monkeypatch: pytest.MonkeyPatch):
+    # Every open dashboard re-labels its rows at each batch of logins near the top: one update per row, not two.
+    amy, eve = create_user(), create_user()
+    await register(amy, 'amy')
+    await register(eve, 'eve')
+    await should_read(eve, 'status-amy', 'online')
+    [row] = rows(eve)
+    updates = []
+    monkeypatch.setattr(eve.client.outbox, 'enqueue_update', updates.append)
+
+    row.show('amy', 'online')
+    assert updates == []
+    row.show('amy', 'busy')
+    assert updates == [row]
+    row.show('bob', 'offline')  # handed to someone else
+    assert updates == [row, row]
+    assert (row.user, row.text, row.props['color']) == ('bob', 'offline', 'grey-6')
+    assert {'user-bob', 'status-bob', 'call-bob'} <= set(row._markers)
+    assert row._to_dict()['text'] == 'offline'  # what the browser's badge shows

@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from nicegui.elements.mixins.text_element import TextElement
+from nicegui import ui
 
 from backend.presence import BUSY, OFFLINE, ONLINE
 
 BADGE_COLORS = {ONLINE: 'positive', BUSY: 'warning', OFFLINE: 'grey-6'}
 
 
-class PersonRow(TextElement, component='person_row.js'):
+class PersonRow(ui.element, component='person_row.js'):
     def __init__(self, user: str, status: str, on_call: Callable[[str], Any]) -> None:
-        super().__init__(text=status)
+        super().__init__()
         self.show(user, status)
         self.on('click', lambda: on_call(self.user))
 
@@ -27,10 +27,21 @@ class PersonRow(TextElement, component='person_row.js'):
     def user(self) -> str:
         return self._props['user']
 
+    @property
+    def text(self) -> str:
+        """The presence shown on the badge."""
+        return self._text or ''
+
     def show(self, user: str, status: str) -> None:
-        self._props.update({'user': user, 'color': BADGE_COLORS[status], 'data-testid': f'user-{user}'})  # sends
-        self.mark(f'user-{user}', f'status-{user}', f'call-{user}')
-        self.text = status
+        """One update for the whole row, none when it shows that already: every open dashboard re-labels its rows at
+        every batch of logins near the top of the directory (a TextElement's text would be a second update, through
+        NiceGUI's binding machinery)."""
+        if self._props.get('user') == user and self._text == status:
+            return
+        self._text = status  # NiceGUI sends an element's `_text` with it; the props change below sends the element
+        if self._props.get('user') != user:
+            self.mark(f'user-{user}', f'status-{user}', f'call-{user}')
+        self._props.update({'user': user, 'color': BADGE_COLORS[status], 'data-testid': f'user-{user}'})
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         return [self.user, self.text]

@@ -59,11 +59,12 @@ class UserDirectory(ui.column):
                 del self._order[bisect_left(self._order, _sort_key(user, old))]
                 insort(self._order, self._key(user))
                 reorder = reorder or self._may_change_view(user)
+        if reorder:
+            self._render()  # hands the rows of those who left the view to those who came in
+        for user in diff:
             row = self._row_of.get(user)
             if row is not None:
-                row.show(user, status)
-        if reorder:
-            self._render()
+                row.show(user, self._status[user])  # nothing to send for a row just handed over
 
     def _may_change_view(self, user: str) -> bool:
         """Whether a new rank for `user` can change the rows: shown, room for more, or now before the last row."""

@@ -67,7 +67,10 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
                 with ui.card().classes('flex-1 min-w-72'):
                     history = CallHistoryList(services.history, me, on_call=panel.call)
 
-        live.presence.subscribe(lambda diff: directory.apply_presence({user: status(user) for user in diff}))
+        if signaling is None:  # the server's presence: each batch holds the statuses already
+            live.presence.subscribe(directory.apply_presence)
+        else:  # this tab's Agora RTM knows who is online; the batch says whose calls changed
+            live.presence.subscribe(lambda diff: directory.apply_presence({user: status(user) for user in diff}))
 
         def add_person(name: str) -> None:
             if signaling is not None:
