@@ -11,6 +11,7 @@ from .call_history import CallHistory
 from .call_registry import CallRegistry
 from .database import create_database
 from .directory import Directory
+from .directory_order import DirectoryOrder
 from .presence import Presence
 from .settings import Settings
 from .storage_secret import load_or_create_storage_secret
@@ -22,6 +23,7 @@ class Services:
     sessions: sessionmaker
     accounts: Accounts
     directory: Directory
+    directory_order: DirectoryOrder  # everyone as the dashboards list them (server presence)
     presence: Presence
     calls: CallRegistry
     history: CallHistory
@@ -39,9 +41,15 @@ def create_services(settings: Settings) -> Services:
                          is_online=lambda user: bool(presence.tabs(user)),
                          ring_timeout=settings.ring_timeout)
     calls.changed.connect(lambda call: (presence.touch(call.caller), presence.touch(call.callee)))
+    # Connected before the pages are (ui/live_updates.py): a batch reaches the dashboards already in the order.
+    directory_order = DirectoryOrder({account.username: presence.status(account.username)
+                                      for account in directory.all()})
+    presence.changed.connect(directory_order.update)
+    directory.added.connect(lambda account: directory_order.update({account.username:
+                                                                    presence.status(account.username)}))
     agora = AgoraCredentials(settings.agora_app_id, settings.agora_app_certificate, settings.token_ttl, calls) \
         if settings.agora_enabled else None
     return Services(settings=settings, sessions=sessions, accounts=accounts, directory=directory,
-                    presence=presence, calls=calls, history=CallHistory(sessions),
+                    directory_order=directory_order, presence=presence, calls=calls, history=CallHistory(sessions),
                     storage_secret=load_or_create_storage_secret(settings.storage_secret, settings.data_dir),
                     agora=agora)

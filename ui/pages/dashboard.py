@@ -1,8 +1,11 @@
 """/ : the dashboard. Directory with presence, the call panel and the history, all on one page."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from nicegui import Client, app, ui
 
+from backend.directory_order import DirectoryOrder
 from backend.services import Services
 
 from ..agora_sdk import RTM_SDK, sdk_base
@@ -45,37 +48,39 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             hook(ui.label(me), 'me').classes('font-medium')
             hook(ui.button('Log out', icon='logout', on_click=sign_out), 'logout').props('flat no-caps')
 
-        people = [account.username for account in services.directory.all() if account.username != me]
         with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
-            signaling = None
-            if services.settings.mode == 'agora':  # presence and invitations through Agora RTM
-                signaling = AgoraSignaling(services.agora, f'{sdk_base(services.settings)}/{RTM_SDK}', me,
-                                           peers=people,
-                                           on_online=lambda changes: directory.apply_presence(
-                                               {user: status(user) for user in changes}))
-
             def status(user: str) -> str:
                 if signaling is None:
                     return services.presence.status(user)
                 return signaling.status(user, services.calls.is_busy(user))
 
+            def presence_changed(users: Iterable[str]) -> None:
+                if signaling is not None:
+                    order.update({user: status(user) for user in users})
+                directory.show_changes(users)
+
+            signaling = None
+            order = services.directory_order  # the server's presence is the same for everyone: one order for all
+            if services.settings.mode == 'agora':  # presence and invitations through Agora RTM
+                people = [account.username for account in services.directory.all() if account.username != me]
+                signaling = AgoraSignaling(services.agora, f'{sdk_base(services.settings)}/{RTM_SDK}', me,
+                                           peers=people, on_online=presence_changed)
+                order = DirectoryOrder({user: status(user) for user in people})  # this tab's RTM: its own order
+
             panel = CallPanel(services, live, me, client.id, signaling)
             with ui.row().classes('w-full gap-4 items-start no-wrap max-md:flex-wrap'):
                 with ui.card().classes('flex-1 min-w-72'):
                     ui.label('People').classes('text-lg font-medium')
-                    directory = UserDirectory(me, people, status, on_call=panel.call)
+                    directory = UserDirectory(me, order, on_call=panel.call)
                 with ui.card().classes('flex-1 min-w-72'):
                     history = CallHistoryList(services.history, me, on_call=panel.call)
 
-        if signaling is None:  # the server's presence: each batch holds the statuses already
-            live.presence.subscribe(directory.apply_presence)
-        else:  # this tab's Agora RTM knows who is online; the batch says whose calls changed
-            live.presence.subscribe(lambda diff: directory.apply_presence({user: status(user) for user in diff}))
+        live.presence.subscribe(presence_changed)  # in Agora mode: whose calls changed
 
         def add_person(name: str) -> None:
             if signaling is not None:
                 signaling.watch([name])
-            directory.add_user(name, status(name))
+            presence_changed([name])
 
         live.new_account.subscribe(lambda account: add_person(account.username))
         live.history_of(me).subscribe(history.add)
