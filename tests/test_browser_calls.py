@@ -37,6 +37,24 @@ def test_presence_follows_logins_and_closed_tabs(two_people, chromium):
     context.close()
 
 
+COMPONENT_FETCHES = """names => names.map((name) => performance.getEntriesByType('resource')
+  .filter((entry) => entry.name.endsWith('/' + name)).map((entry) => entry.responseStatus))"""
+CALL_COMPONENTS = ['ringing_cards.js', 'call_stage.js', 'webrtc_call.js']
+
+
+def test_call_components_are_fetched_before_the_first_ring(two_people):
+    # NiceGUI would fetch them when the first banner or call view arrives, while the people wait.
+    app, alice, bob = two_people
+    bob.wait_for_function(f'({COMPONENT_FETCHES})({CALL_COMPONENTS}).every((fetches) => fetches.length === 1)')
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-call')).to_be_visible()
+    by_testid(bob, 'accept-call').click()
+    expect(by_testid(bob, 'call-view')).to_be_visible()
+    # the same URLs NiceGUI imports from: fetched once, found
+    assert bob.evaluate(COMPONENT_FETCHES, CALL_COMPONENTS) == [[200], [200], [200]]
+    by_testid(bob, 'hang-up').click()
+
+
 def test_invite_and_decline(two_people):
     _, alice, bob = two_people
     by_testid(alice, 'call-bob').click()

@@ -18,11 +18,13 @@ from backend.services import Services
 
 from ..agora_sdk import RTC_SDK, sdk_base
 from ..call_words import ANSWERED_ELSEWHERE, end_notice
+from ..component_preload import preload_components
 from ..live_updates import LiveUpdates
 from ..testids import hook
 from .agora_rtc_call import AgoraRtcCall
 from .agora_signaling import AgoraSignaling
 from .call_sounds import CallSounds
+from .call_stage import CallStage
 from .call_view import CallMedia, CallView
 from .ringing_cards import RingingCard, elsewhere_card, incoming_banner, outgoing_panel
 from .webrtc_call import WebRtcCall
@@ -61,6 +63,8 @@ class CallPanel:
         self._notice.set_visibility(False)
         self._area = ui.column().classes('w-full')
         self._sounds = CallSounds(on_audio_locked=self._sound_chip.set_visibility)
+        # On a tab's first ring and first accept its people would wait for these to be fetched: fetch them now.
+        preload_components(RingingCard, CallStage, self._media_class)
         live.calls_of(me).subscribe(self._show)
         live.signals_of(me).subscribe(self._receive_signal)
         if signaling is not None:
@@ -144,8 +148,7 @@ class CallPanel:
             elif kind == 'outgoing':
                 self._ringing = outgoing_panel(call.callee, on_cancel=lambda: self._act(self._calls.cancel))
             elif kind == 'in_call':
-                media_class = WebRtcCall if self._services.settings.mode == 'embedded' else AgoraRtcCall
-                self._view = CallView(call, self.me, video_tag=media_class.VIDEO_TAG, make_media=self._make_media,
+                self._view = CallView(call, self.me, video_tag=self._media_class.VIDEO_TAG, make_media=self._make_media,
                                       on_hang_up=lambda: self._act(self._calls.hang_up),
                                       on_media_state=self._send_media_state)
             elif kind == 'elsewhere':
@@ -174,6 +177,10 @@ class CallPanel:
         self._notice.set_visibility(bool(text))
 
     # ---- media ----
+    @property
+    def _media_class(self) -> type[WebRtcCall] | type[AgoraRtcCall]:
+        return WebRtcCall if self._services.settings.mode == 'embedded' else AgoraRtcCall
+
     def _make_media(self, local: str, remote: str) -> CallMedia:
         common = {'local_video_id': local, 'remote_video_id': remote, 'on_connected': self._media_connected,
                   'on_lost': lambda: self._act(self._calls.media_lost),
