@@ -44,7 +44,7 @@ CALL_COMPONENTS = ['ringing_cards.js', 'call_stage.js', 'webrtc_call.js']
 
 def test_call_components_are_fetched_before_the_first_ring(two_people):
     # NiceGUI would fetch them when the first banner or call view arrives, while the people wait.
-    app, alice, bob = two_people
+    _, alice, bob = two_people
     bob.wait_for_function(f'({COMPONENT_FETCHES})({CALL_COMPONENTS}).every((fetches) => fetches.length === 1)')
     by_testid(alice, 'call-bob').click()
     expect(by_testid(bob, 'incoming-call')).to_be_visible()
