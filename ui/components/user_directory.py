@@ -22,7 +22,7 @@ class UserDirectory(ui.column):
         super().__init__()
         self.classes('w-full gap-1')
         self._me = me
-        self._order = order  # everyone, kept in display order by its owner (shared by the dashboards but in Agora mode)
+        self._order = order  # everyone in display order, kept by its owner (one for all tabs; per tab in Agora mode)
         self._on_call = on_call
         self._shown: list[str] = []  # the users on screen, top to bottom
         self._row_of: dict[str, PersonRow] = {}  # their rows
