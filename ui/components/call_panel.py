@@ -186,7 +186,7 @@ class CallPanel:
                   'on_lost': lambda: self._act(self._calls.media_lost),
                   'on_failed': lambda reason: self._act(self._calls.media_failed, reason)}
         settings = self._services.settings
-        if settings.mode == 'embedded':
+        if self._media_class is WebRtcCall:
             return WebRtcCall(ice_servers=list(settings.ice_servers), polite=self.me == self._call.callee,
                               on_signal=self._send_signal, **common)
         return AgoraRtcCall(sdk_url=f'{sdk_base(settings)}/{RTC_SDK}',

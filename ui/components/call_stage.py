@@ -22,7 +22,8 @@ class CallStage(ui.element, component='call_stage.js'):
 
     def show_status(self, status: str) -> None:
         """`Connecting…`, `Reconnecting…` or nothing."""
-        self._props['status'] = status  # a change of the props is sent by itself
+        if self._props['status'] != status:  # every call snapshot comes here; a change of the props is sent by itself
+            self._props['status'] = status
 
     def show_peer_media(self, kind: str, on: bool) -> None:
         self._props['peer-muted' if kind == 'audio' else 'peer-hidden'] = not on
