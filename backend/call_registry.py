@@ -65,7 +65,8 @@ RULES: dict[str, Rule] = {
     'ring_timeout': Rule(frozenset({RINGING}), ENDED, 'server', EndReason.NO_ANSWER),
     'media_connected': Rule(frozenset({CONNECTING, ACTIVE}), ACTIVE, 'party'),
     'media_lost': Rule(frozenset({ACTIVE}), ACTIVE, 'party'),
-    'media_failed': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.MEDIA_FAILED),
+    # The caller's camera starts while it rings (embedded mode), so it can fail before the answer.
+    'media_failed': Rule(LIVE_STATES, ENDED, 'party', EndReason.MEDIA_FAILED),
     'connect_failed': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.CONNECT_FAILED),
     'connect_timeout': Rule(frozenset({CONNECTING}), ENDED, 'server', EndReason.CONNECT_FAILED),
     'grace_timeout': Rule(frozenset({ACTIVE}), ENDED, 'server', EndReason.CONNECTION_LOST),

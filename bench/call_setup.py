@@ -3,8 +3,10 @@
 `python -m bench call_setup [--calls 20]`
 
 Two headless Chromium contexts (Debian Chromium, fake camera and microphone, loopback) register alice and
-bob on a fresh `python main.py`; then, call after call, alice clicks `call-bob`, bob clicks `accept-call`,
-and each page reports the first frame of its `remote-video` (requestVideoFrameCallback). The set-up time
+bob on a fresh `python main.py`; then, call after call, alice clicks `call-bob`, bob clicks `accept-call`
+`--answer-after` seconds after his banner shows (default 1 s: a person reads it first, and the app prepares
+the caller's camera and offer while it rings; 0 clicks at once, while the caller's browser is still starting
+them), and each page reports the first frame of its `remote-video` (requestVideoFrameCallback). The set-up time
 is the later of the two frames minus the click, both read from the pages' own clock. Then alice hangs up
 and both wait until the call view is gone. The median of `--calls` calls is reported (after one warm-up
 call, which also loads the WebRTC component).
@@ -53,13 +55,14 @@ async def _frame_at(page: Any) -> float | None:
         await asyncio.sleep(0.05)
 
 
-async def _one_call(caller: Any, callee: Any, call_button: str) -> dict[str, Any]:
+async def _one_call(caller: Any, callee: Any, call_button: str, answer_after: float) -> dict[str, Any]:
     """Ring, accept, wait for a remote frame on both sides, hang up; times in seconds (or a `failure`)."""
     from playwright.async_api import expect
 
     await caller.get_by_test_id(call_button).click()
     accept = callee.get_by_test_id('accept-call')
     await accept.wait_for(state='visible', timeout=30000)
+    await asyncio.sleep(answer_after)
     for page in (caller, callee):
         await page.evaluate('ms => window.__watchRemoteFrame(ms)', FRAME_TIMEOUT_MS)
     await accept.click()
@@ -86,11 +89,12 @@ async def _one_call(caller: Any, callee: Any, call_button: str) -> dict[str, Any
             'view': later('viewAt'), 'track': later('trackAt')}
 
 
-async def _calls(caller: Any, callee: Any, call_button: str, calls: int, warmup: int, pause: float) -> dict:
+async def _calls(caller: Any, callee: Any, call_button: str, calls: int, warmup: int, pause: float,
+                 answer_after: float) -> dict:
     times: list[dict[str, float]] = []
     failures: list[str] = []
     for k in range(warmup + calls):
-        result = await _one_call(caller, callee, call_button)
+        result = await _one_call(caller, callee, call_button, answer_after)
         if 'failure' in result:
             failures.append(result['failure'])
         elif k >= warmup:
@@ -107,7 +111,7 @@ async def _calls(caller: Any, callee: Any, call_button: str, calls: int, warmup:
             'failures': failures[:5]}
 
 
-async def measure_app(browser: Any, calls: int, warmup: int, pause: float) -> dict:
+async def measure_app(browser: Any, calls: int, warmup: int, pause: float, answer_after: float) -> dict:
     data_dir = new_data_dir('call')
     server = None
     failed = True
@@ -121,7 +125,7 @@ async def measure_app(browser: Any, calls: int, warmup: int, pause: float) -> di
         await _register(alice, server.url, 'alice')
         await _register(bob, server.url, 'bob')
         await alice.get_by_test_id('status-bob').filter(has_text='online').wait_for(timeout=30000)
-        result = await _calls(alice, bob, 'call-bob', calls, warmup, pause)
+        result = await _calls(alice, bob, 'call-bob', calls, warmup, pause, answer_after)
         for context in contexts:
             await context.close()
         failed = False
@@ -132,7 +136,7 @@ async def measure_app(browser: Any, calls: int, warmup: int, pause: float) -> di
         stop(server, data_dir, keep=failed)
 
 
-async def measure_floor(browser: Any, calls: int, warmup: int, pause: float) -> dict:
+async def measure_floor(browser: Any, calls: int, warmup: int, pause: float, answer_after: float) -> dict:
     relay = start_relay()
     try:
         contexts = [await browser.new_context() for _ in range(2)]
@@ -145,7 +149,7 @@ async def measure_floor(browser: Any, calls: int, warmup: int, pause: float) -> 
         for page in (alice, bob):
             await page.wait_for_function('window.io && document.readyState === "complete"')
         await asyncio.sleep(0.5)  # both sockets connected
-        result = await _calls(alice, bob, 'call-peer', calls, warmup, pause)
+        result = await _calls(alice, bob, 'call-peer', calls, warmup, pause, answer_after)
         for context in contexts:
             await context.close()
         return result
@@ -153,12 +157,13 @@ async def measure_floor(browser: Any, calls: int, warmup: int, pause: float) -> 
         stop(relay, relay.data_dir)
 
 
-async def measure(calls: int, warmup: int, pause: float, progress: Callable[[str], None] = print) -> dict:
+async def measure(calls: int, warmup: int, pause: float, answer_after: float,
+                  progress: Callable[[str], None] = print) -> dict:
     async with chromium() as browser:
-        progress(f'[{NAME}] app: {calls} calls ...')
-        app = await measure_app(browser, calls, warmup, pause)
+        progress(f'[{NAME}] app: {calls} calls, each answered {answer_after:g} s after the banner shows ...')
+        app = await measure_app(browser, calls, warmup, pause, answer_after)
         progress(f'[{NAME}] floor (getUserMedia + RTCPeerConnection over the bare relay) ...')
-        floor = await measure_floor(browser, calls, warmup, pause)
+        floor = await measure_floor(browser, calls, warmup, pause, answer_after)
     return {'app': app, 'floor': floor, 'ratio_median': ratio(app['median_ms'], floor['median_ms'])}
 
 
@@ -179,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--calls', type=int, default=20, help='measured calls (default 20)')
     parser.add_argument('--warmup', type=int, default=1, help='unmeasured calls first (default 1)')
     parser.add_argument('--pause', type=float, default=0.3, help='s between calls (default 0.3)')
+    parser.add_argument('--answer-after', type=float, default=1.0,
+                        help='s from the banner to the accept click (default 1: a person reads it first)')
     parser.add_argument('--name', default=NAME, help=f'results file name (default {NAME})')
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
     return parser
@@ -189,13 +196,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.calls < 1 or args.warmup < 0:
         parser.error('--calls must be at least 1')
+    if args.answer_after < 0:
+        parser.error('--answer-after cannot be negative')
     return args
 
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    measured = asyncio.run(measure(args.calls, args.warmup, args.pause))
-    result = {'params': {'calls': args.calls, 'warmup': args.warmup, 'pause_s': args.pause}, **measured,
+    measured = asyncio.run(measure(args.calls, args.warmup, args.pause, args.answer_after))
+    result = {'params': {'calls': args.calls, 'warmup': args.warmup, 'pause_s': args.pause,
+                         'answer_after_s': args.answer_after}, **measured,
               'targets': [target('median set-up / floor median', measured['ratio_median'], TARGET_FLOOR_RATIO, 'x')]}
     print(format_result(measured))
     path = write_result(args.name, result, args.out)

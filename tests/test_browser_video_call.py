@@ -110,3 +110,82 @@ def test_denied_camera_ends_the_call_as_media_failed(start_app, chromium, artifa
         expect(by_testid(page, 'history-item')).to_contain_text('Camera or microphone failed')
     strict.close()
     alice_context.close()
+
+
+# Every camera stream the page starts, to see when a camera runs and that it stops.
+CAMERA_RECORDER = '''(() => {
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  window.__cameras = [];
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    window.__cameras.push(stream);
+    return stream;
+  };
+})()'''
+LIVE_CAMERAS = 'window.__cameras.filter(s => s.getTracks().some(t => t.readyState === "live")).length'
+
+
+def test_the_caller_sees_their_camera_while_it_rings_and_the_callee_only_once_answering(start_app, chromium):
+    app = start_app()
+    alice_context, bob_context = chromium.new_context(), chromium.new_context()
+    for context in (alice_context, bob_context):
+        context.add_init_script(PEER_RECORDER)
+        context.add_init_script(CAMERA_RECORDER)
+    alice, bob = alice_context.new_page(), bob_context.new_page()
+    register(alice, app.url, 'alice')
+    register(bob, app.url, 'bob')
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
+
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+    alice.wait_for_function('() => { const v = document.querySelector(\'[data-testid="outgoing-preview"]\');'
+                            ' return v && v.videoWidth > 0; }')
+    assert remote_playing(alice, '[data-testid="outgoing-preview"]')
+    # The offer is made while it rings, and kept from bob until he answers: his camera is off, he has no connection.
+    alice.wait_for_function('() => window.__peerConnections.length === 1 && '
+                            'window.__peerConnections[0].signalingState === "have-local-offer"')
+    assert bob.evaluate('[window.__cameras.length, window.__peerConnections.length]') == [0, 0]
+    expect(by_testid(bob, 'outgoing-preview')).to_have_count(0)
+
+    by_testid(bob, 'accept-call').click()
+    deadline = time.monotonic() + 20
+    while not (remote_playing(alice) and remote_playing(bob)):
+        assert time.monotonic() < deadline, [peer_report(page) for page in (alice, bob)]
+    assert remote_playing(alice, '[data-testid="local-video"]')  # alice's camera moved into the call view
+    assert alice.evaluate('[window.__cameras.length, window.__peerConnections.length]') == [1, 1]
+    by_testid(alice, 'hang-up').click()
+    for page in (alice, bob):
+        expect(by_testid(page, 'call-view')).to_have_count(0)
+        page.wait_for_function(f'() => {LIVE_CAMERAS} === 0')
+
+    by_testid(alice, 'call-bob').click()  # cancelled while it rings: the camera goes off with the panel
+    alice.wait_for_function(f'() => {LIVE_CAMERAS} === 1')
+    by_testid(alice, 'cancel-call').click()
+    expect(by_testid(alice, 'outgoing-call')).to_have_count(0)
+    alice.wait_for_function(f'() => {LIVE_CAMERAS} === 0')
+    assert bob.evaluate('window.__cameras.length') == 1  # only for the call he answered
+    alice_context.close()
+    bob_context.close()
+
+
+def test_a_callers_denied_camera_ends_the_call_while_it_rings(start_app, chromium):
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+    app = start_app()
+    args = [arg for arg in CHROMIUM_ARGS if arg != '--use-fake-ui-for-media-stream']
+    strict = chromium.browser_type.launch(executable_path=CHROMIUM, args=args)
+    alice = strict.new_context().new_page()
+    register(alice, app.url, 'alice')
+    bob_context = chromium.new_context()
+    bob = bob_context.new_page()
+    register(bob, app.url, 'bob')
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(alice, 'call-notice')).to_contain_text('Your camera or microphone is not available')
+    expect(by_testid(alice, 'call-notice')).to_contain_text('denied')
+    expect(by_testid(bob, 'call-notice')).to_contain_text("alice's camera or microphone is not available")
+    for page in (alice, bob):
+        expect(by_testid(page, 'outgoing-call')).to_have_count(0)
+        expect(by_testid(page, 'incoming-call')).to_have_count(0)
+        expect(by_testid(page, 'history-item')).to_contain_text('Camera or microphone failed')
+    strict.close()
+    bob_context.close()

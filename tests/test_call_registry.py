@@ -281,12 +281,24 @@ def test_cancel(w: World) -> None:
     assert len(w.ended) == 1 and len(w.changed) == 2
 
 
-@pytest.mark.parametrize('action', ['hang_up', 'media_failed', 'connect_failed'])
+@pytest.mark.parametrize('action', ['hang_up', 'connect_failed'])
 def test_answered_only_actions_are_refused_while_ringing(w: World, action: str) -> None:
     call = ringing(w)
     with pytest.raises(CallRefused, match='not been answered'):
         getattr(w.calls, action)(call.id, 'alice')
     assert w.calls.get(call.id) == call and len(w.changed) == 1
+
+
+def test_the_callers_camera_failing_while_it_rings_ends_the_call(w: World) -> None:
+    call = ringing(w)
+    with pytest.raises(CallRefused):
+        w.calls.media_failed(call.id, 'carol', 'nosy')
+    w.clock.advance(3)
+    final = w.calls.media_failed(call.id, 'alice', 'permission denied')
+    assert final.detail == 'permission denied' and final.answered_at is None
+    assert assert_ended_once(w, call.id, EndReason.MEDIA_FAILED, 'alice') == final
+    w.clock.advance(RING * 2)  # the ring timer died with the call
+    assert len(w.ended) == 1
 
 
 def test_ring_timeout_fires_exactly_at_the_deadline(w: World) -> None:

@@ -39,7 +39,7 @@ ANSWERED_ENDS = {EndReason.COMPLETED, EndReason.CONNECT_FAILED, EndReason.MEDIA_
                  EndReason.ERROR}
 END_REASONS_FROM = {None: {EndReason.BUSY, EndReason.OFFLINE},
                     RINGING: {EndReason.CANCELLED, EndReason.DECLINED, EndReason.NO_ANSWER, EndReason.OFFLINE,
-                              EndReason.ERROR},
+                              EndReason.ERROR, EndReason.MEDIA_FAILED},
                     CONNECTING: ANSWERED_ENDS, ACTIVE: ANSWERED_ENDS}
 FIXED_FIELDS = ('id', 'caller', 'callee', 'channel', 'created_at', 'ring_deadline', 'caller_tab')
 
@@ -191,12 +191,12 @@ def expected_action(action: str, pre: Call | None, user: str):
         return (ENDED, EndReason.DECLINED, False) if user == pre.callee and state is RINGING else 'refused'
     if action == 'cancel':
         return (ENDED, EndReason.CANCELLED, False) if user == pre.caller and state is RINGING else 'refused'
+    if action == 'media_failed':  # even while ringing: the caller's camera starts then
+        return (ENDED, EndReason.MEDIA_FAILED, False) if party else 'refused'
     if not party or state is RINGING:
         return 'refused'
     if action == 'hang_up':
         return (ENDED, EndReason.COMPLETED, False)
-    if action == 'media_failed':
-        return (ENDED, EndReason.MEDIA_FAILED, False)
     if action == 'connect_failed':
         return (ENDED, EndReason.CONNECT_FAILED, False)
     if action == 'media_connected':

@@ -7,6 +7,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from ui.components.call_stage import CallStage
 from ui.components.webrtc_call import WebRtcCall
 
 from .sim import close_tab, register, should_have_history, should_read
@@ -180,6 +181,50 @@ async def test_media_failure_ends_the_call_on_both_sides(create_user):
     await alice.should_not_see(marker='call-view')
 
 
+async def test_the_callers_camera_and_offer_start_while_it_rings_and_reach_the_callee_only_once_answered(
+        create_user, monkeypatch: pytest.MonkeyPatch):
+    applied: list[tuple[str, dict]] = []
+    monkeypatch.setattr(WebRtcCall, 'run_method',
+                        lambda self, name, *args, **kwargs: applied.append((self.props['polite'], name, *args)))
+    alice, bob = await two_users(create_user)
+    alice_second_tab = User(alice.http_client)
+    await alice_second_tab.open('/')
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    await alice_second_tab.should_see(marker='outgoing-call')
+    media = next(iter(alice.find(WebRtcCall).elements))  # the calling tab's camera runs while it rings
+    await alice_second_tab.should_not_see(kind=WebRtcCall)
+    offer = {'description': {'type': 'offer', 'sdp': 'v=0 ...'}}
+    candidate = {'candidate': {'candidate': 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', 'sdpMid': '0'}}
+    for signal in (offer, candidate):
+        alice.find(WebRtcCall).trigger('signal', signal)
+    await asyncio.sleep(0.1)
+    await bob.should_not_see(kind=WebRtcCall)  # nothing of alice's reaches bob before he answers
+
+    bob.find(marker='accept-call').click()
+    await bob.should_see(marker='call-view')
+    await alice.should_see(marker='call-view')
+    assert next(iter(alice.find(WebRtcCall).elements)) is media  # the same camera, now in the call view
+    assert media.props['local-video'] == next(iter(alice.find(CallStage).elements)).local_video_id
+    await asyncio.sleep(0.1)  # the caller's tab passes the held signals on right after the answer
+    bob.find(WebRtcCall).trigger('ready')  # the callee's browser side mounted
+    assert applied == [(True, 'applySignal', offer), (True, 'applySignal', candidate)]
+
+
+async def test_the_callers_camera_failing_while_it_rings_ends_the_call_at_once(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    alice.find(WebRtcCall).trigger('failed', {'reason': 'no camera or microphone was found'})
+    await should_read(alice, 'call-notice', 'Your camera or microphone is not available: '
+                                            'no camera or microphone was found. The call ended.')
+    await alice.should_not_see(kind=WebRtcCall)
+    await bob.should_see(marker='call-notice', content="alice's camera or microphone is not available")
+    await bob.should_not_see(marker='incoming-call')
+    await should_have_history(alice, 'bob Camera or microphone failed')
+    await should_have_history(bob, 'alice Camera or microphone failed')
+
+
 async def test_closing_the_call_tab_ends_the_call_for_the_other_side(create_user):
     alice, bob = await two_users(create_user)
     alice.find(marker='call-bob').click()
@@ -230,6 +275,7 @@ async def test_a_reloaded_calling_tab_still_gets_the_call(create_user):
     await asyncio.sleep(0.2)  # the new page counts once its socket is connected; the old one goes 3 s later
     close_tab(alice)
     await reloaded.should_see(marker='outgoing-call')
+    await reloaded.should_see(kind=WebRtcCall)  # the camera moved with the call
     bob.find(marker='accept-call').click()
     await reloaded.should_see(marker='call-view')
     await bob.should_see(marker='call-view')

@@ -7,6 +7,7 @@ also travels through Agora: the callee's banner waits for Agora to deliver it, a
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -55,6 +56,8 @@ class CallPanel:
         self._kind = 'idle'
         self._ringing: RingingCard | None = None
         self._view: CallView | None = None
+        self._media: WebRtcCall | AgoraRtcCall | None = None  # outside the area: the caller's outlives the ringing
+        self._held_signals: list[dict] = []  # the caller's offer, made while it rings, until the callee answers
         self._sound_chip = ui.chip('Sound is off: click anywhere to turn it on', icon='volume_off',
                                    color='grey-3').props('dense').classes('self-center')
         self._sound_chip.set_visibility(False)
@@ -62,6 +65,7 @@ class CallPanel:
                                                              'bg-amber-1 rounded px-3 py-1')
         self._notice.set_visibility(False)
         self._area = ui.column().classes('w-full')
+        self._media_area = ui.element()
         self._sounds = CallSounds(on_audio_locked=self._sound_chip.set_visibility)
         # On a tab's first ring and first accept its people would wait for these to be fetched: fetch them now.
         preload_components(RingingCard, CallStage, self._media_class)
@@ -124,7 +128,7 @@ class CallPanel:
         kind = view_kind(call, self.me, self.tab)
         if kind == 'incoming' and self._signaling is not None and call.id not in self._delivered:
             kind = 'idle'  # Agora has not delivered the invitation to this tab (yet)
-        if kind != self._kind:
+        if kind != self._kind or self._media_here(call, kind) != (self._media is not None):
             self._rebuild(kind)
         elif self._view is not None:
             self._view.show(call)
@@ -141,16 +145,26 @@ class CallPanel:
         self._area.clear()
         self._ringing = self._view = None
         call = self._call
+        media_here = self._media_here(call, kind)
+        if not media_here:
+            self._drop_media()
         with self._area:
             if kind == 'incoming':
                 self._ringing = incoming_banner(call.caller, on_accept=self._accept, on_decline=self._decline)
                 self._sounds.alert(f'📞 {call.caller} is calling', 'Open ringboard to answer')
             elif kind == 'outgoing':
-                self._ringing = outgoing_panel(call.callee, on_cancel=lambda: self._act(self._calls.cancel))
+                self._ringing = outgoing_panel(call.callee, on_cancel=lambda: self._act(self._calls.cancel),
+                                               preview=media_here)
+                if media_here:
+                    self._attach_media(self._ringing.preview_id, '')
             elif kind == 'in_call':
-                self._view = CallView(call, self.me, video_tag=self._media_class.VIDEO_TAG, make_media=self._make_media,
-                                      on_hang_up=lambda: self._act(self._calls.hang_up),
+                self._view = CallView(call, self.me, video_tag=self._media_class.VIDEO_TAG,
+                                      media_for=self._attach_media, on_hang_up=lambda: self._act(self._calls.hang_up),
                                       on_media_state=self._send_media_state)
+                if self._held_signals:
+                    # Not now: the registry tells the caller's tabs of the answer first, and the callee's tab takes
+                    # signals only once it shows the call. Soon: the offer is what the callee's browser waits for.
+                    asyncio.get_running_loop().call_soon(self._release_held_signals)
             elif kind == 'elsewhere':
                 elsewhere_card(f'In a call with {call.peer_of(self.me)} in another tab',
                                on_hang_up=lambda: self._act(self._calls.hang_up))
@@ -181,6 +195,29 @@ class CallPanel:
     def _media_class(self) -> type[WebRtcCall] | type[AgoraRtcCall]:
         return WebRtcCall if self._services.settings.mode == 'embedded' else AgoraRtcCall
 
+    def _media_here(self, call: Call, kind: str) -> bool:
+        """This tab runs the call's camera and connection: in the call and, with WebRTC, already while it rings as
+        the calling tab (the caller sees their camera, and the offer is ready when the callee answers). Agora's
+        media needs a token, which exists only once the call is answered."""
+        if kind == 'in_call':
+            return True
+        return kind == 'outgoing' and call.caller_tab == self.tab and self._media_class is WebRtcCall
+
+    def _attach_media(self, local: str, remote: str) -> CallMedia:
+        """The media, playing into these video elements (started now, or moved from the ringing panel)."""
+        if self._media is None:
+            with self._media_area:
+                self._media = self._make_media(local, remote)
+        else:
+            self._media.show_in(local, remote)
+        return self._media
+
+    def _drop_media(self) -> None:
+        if self._media is not None:
+            self._media.delete()  # the browser side stops the camera and closes the connection
+            self._media = None
+        self._held_signals.clear()
+
     def _make_media(self, local: str, remote: str) -> CallMedia:
         common = {'local_video_id': local, 'remote_video_id': remote, 'on_connected': self._media_connected,
                   'on_lost': lambda: self._act(self._calls.media_lost),
@@ -207,8 +244,18 @@ class CallPanel:
             self._send_signal({'media': state})
 
     def _send_signal(self, signal: dict) -> None:
-        if self._call is not None and self._kind == 'in_call':
+        if self._call is None:
+            return
+        if self._kind == 'outgoing' or self._held_signals:  # nothing before the answer; then in order
+            self._held_signals.append(signal)
+        elif self._kind == 'in_call':
             self._live.relay_signal(self._call.id, self.me, signal)
+
+    def _release_held_signals(self) -> None:
+        signals, self._held_signals = self._held_signals, []
+        if self._call is not None and self._kind == 'in_call':
+            for signal in signals:
+                self._live.relay_signal(self._call.id, self.me, signal)
 
     def _receive_signal(self, call_id: str, sender: str, signal: dict) -> None:
         call = self._call
@@ -220,7 +267,7 @@ class CallPanel:
             for kind, on in signal['media'].items():
                 self._view.show_peer_media(kind, bool(on))
         else:
-            self._view.media.deliver(signal)
+            self._media.deliver(signal)
 
     # ---- Agora RTM invitations ----
     def _invitation_delivered(self, call_id: str, caller: str, channel: str) -> None:

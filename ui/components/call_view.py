@@ -23,7 +23,7 @@ class CallMedia(Protocol):
 
 class CallView(ui.card):
     def __init__(self, call: Call, me: str, *, video_tag: str,
-                 make_media: Callable[[str, str], CallMedia],
+                 media_for: Callable[[str, str], CallMedia],
                  on_hang_up: Callable[[], None], on_media_state: Callable[[dict], None]) -> None:
         super().__init__()
         hook(self, 'call-view').classes('w-full p-0 overflow-hidden bg-grey-10 text-white')
@@ -43,7 +43,7 @@ class CallView(ui.card):
                     self._devices_menu = ui.menu().on('before-show', self._load_devices)
                 hook(ui.button(icon='call_end', on_click=on_hang_up), 'hang-up') \
                     .props('round color=negative title="Hang up"')
-            self.media = make_media(self._stage.local_video_id, self._stage.remote_video_id)
+            self.media = media_for(self._stage.local_video_id, self._stage.remote_video_id)
         self.show(call)
 
     def show(self, call: Call) -> None:

@@ -1,6 +1,7 @@
 // A ringing call as ONE element (the server builds one on every tab of both people at each invitation): the icon,
 // the words and the seconds left. The element's text is the other person's name; its buttons come in the
-// `actions` slot, as elements of their own whose clicks Python handles.
+// `actions` slot, as elements of their own whose clicks Python handles. The calling tab shows the caller's own
+// camera beside them (the media component plays into the video by its id).
 export default {
   template: `
     <q-card class="nicegui-card w-full" :class="incoming ? 'bg-primary text-white' : ''">
@@ -15,8 +16,11 @@ export default {
           <div v-else class="text-xl font-semibold">Calling <slot></slot>…</div>
           <div class="text-sm" :class="incoming ? 'opacity-80' : 'text-grey-7'">{{ countdown }}</div>
         </div>
+        <video v-if="previewId" :id="previewId" data-testid="outgoing-preview" autoplay playsinline :muted="true"
+               class="rounded shadow" style="width: 160px; aspect-ratio: 16 / 9; transform: scaleX(-1); background: #222"
+               title="Your camera: this is what they will see"></video>
         <slot name="actions"></slot>
       </div>
     </q-card>`,
-  props: { incoming: Boolean, countdown: String },
+  props: { incoming: Boolean, countdown: String, previewId: String },
 };

@@ -14,11 +14,17 @@ from ..testids import hook
 
 
 class RingingCard(TextElement, component='ringing_cards.js'):
-    """The text is the other person's name; `show_countdown` sets the line under it."""
+    """The text is the other person's name; `show_countdown` sets the line under it. With `preview`, the caller's
+    own camera shows in it (`preview_id`) while it rings."""
 
-    def __init__(self, peer: str, *, incoming: bool) -> None:
+    def __init__(self, peer: str, *, incoming: bool, preview: bool = False) -> None:
         super().__init__(text=peer)
-        self._props.update({'incoming': incoming, 'countdown': ''})
+        self._props.update({'incoming': incoming, 'countdown': '',
+                            'preview-id': f'{self.html_id}-preview' if preview else ''})
+
+    @property
+    def preview_id(self) -> str:
+        return self._props['preview-id']
 
     def show_countdown(self, text: str) -> None:
         self._props['countdown'] = text  # a change of the props is sent by itself
@@ -37,8 +43,8 @@ def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Call
     return banner
 
 
-def outgoing_panel(callee: str, on_cancel: Callable[[], None]) -> RingingCard:
-    panel = hook(RingingCard(callee, incoming=False), 'outgoing-call')
+def outgoing_panel(callee: str, on_cancel: Callable[[], None], *, preview: bool) -> RingingCard:
+    panel = hook(RingingCard(callee, incoming=False, preview=preview), 'outgoing-call')
     with panel.add_slot('actions'):
         hook(ui.button('Cancel', icon='call_end', color='negative', on_click=on_cancel), 'cancel-call')
     return panel

@@ -2,6 +2,8 @@
 // "perfect negotiation" pattern (the callee is polite) so later offers crossing each other never deadlock.
 // Signals travel through Python, which checks that they belong to this call; every decision about the
 // call stays there. This component only reports what the browser sees.
+// The caller's component starts while the call rings (its camera shows in the ringing panel, its offer waits in Python
+// for the answer); at the answer Python points it at the call view's videos.
 const REASONS = {
   NotAllowedError: "permission to use the camera or microphone was denied",
   SecurityError: "permission to use the camera or microphone was denied",
@@ -14,10 +16,15 @@ const REASONS = {
 export default {
   template: `<span style="display:none"></span>`,
   props: { iceServers: Array, polite: Boolean, localVideo: String, remoteVideo: String },
+  watch: {
+    localVideo: { handler: "attach", flush: "post" }, // after the new video elements are in the page
+    remoteVideo: { handler: "attach", flush: "post" },
+  },
   mounted() {
     this.inbox = [];
     this.closed = false;
     this.start();
+    this.$emit("ready"); // signals may come now: they wait in the inbox until the peer connection exists
   },
   unmounted() {
     this.stop();
@@ -31,7 +38,7 @@ export default {
         return;
       }
       if (this.closed) return this.releaseMedia();
-      this.element(this.localVideo).srcObject = this.stream;
+      this.attach();
       const pc = (this.pc = new RTCPeerConnection({ iceServers: this.iceServers || [] }));
       this.makingOffer = false;
       this.ignoreOffer = false;
@@ -51,8 +58,8 @@ export default {
       };
       pc.onicecandidate = ({ candidate }) => { if (candidate) this.$emit("signal", { candidate: candidate.toJSON() }); };
       pc.ontrack = ({ streams }) => {
-        const video = this.element(this.remoteVideo);
-        if (video.srcObject !== streams[0]) video.srcObject = streams[0];
+        this.remoteStream = streams[0];
+        this.attach();
       };
       pc.onconnectionstatechange = () => this.connectionChanged(pc.connectionState);
       for (const track of this.stream.getTracks()) pc.addTrack(track, this.stream);
@@ -63,8 +70,13 @@ export default {
         if (pc.connectionState === "new") pc.onnegotiationneeded();
         else if (pc.connectionState === "connecting") pc.restartIce();
       }, 5000);
-      this.$emit("ready");
       for (const signal of this.inbox.splice(0)) this.applySignal(signal);
+    },
+    attach() {
+      for (const [id, stream] of [[this.localVideo, this.stream], [this.remoteVideo, this.remoteStream]]) {
+        const video = this.element(id);
+        if (video && stream && video.srcObject !== stream) video.srcObject = stream;
+      }
     },
     connectionChanged(state) {
       this.$emit("state", { state });
@@ -148,6 +160,7 @@ export default {
       clearInterval(this.kickTimer);
       if (this.pc) this.pc.close();
       this.pc = null;
+      this.remoteStream = null;
       this.releaseMedia();
       for (const id of [this.localVideo, this.remoteVideo]) {
         const video = this.element(id);
@@ -155,7 +168,7 @@ export default {
       }
     },
     element(id) {
-      return document.getElementById(id);
+      return id ? document.getElementById(id) : null;
     },
   },
 };

@@ -19,12 +19,16 @@ class WebRtcCall(ui.element, component='webrtc_call.js'):
         self.props['local-video'] = local_video_id
         self.props['remote-video'] = remote_video_id
         self._ready = False
-        self._inbox: list[dict] = []  # signals that arrived before the browser side was set up
+        self._inbox: list[dict] = []  # signals that arrived before the browser side was mounted
         self.on('ready', self._flush)
         self.on('signal', lambda event: on_signal(event.args))
         self.on('connected', lambda: on_connected())
         self.on('lost', lambda: on_lost())
         self.on('failed', lambda event: on_failed(str(event.args.get('reason', ''))))
+
+    def show_in(self, local_video_id: str, remote_video_id: str) -> None:
+        """Play into these video elements from now on (the caller's media moves from the ringing panel to the call)."""
+        self._props.update({'local-video': local_video_id, 'remote-video': remote_video_id})
 
     def deliver(self, signal: dict) -> None:
         if self._ready:
