@@ -246,6 +246,10 @@ class CallPanel:
     def _send_signal(self, signal: dict) -> None:
         if self._call is None:
             return
+        if signal.get('complete'):  # the held offer, now with every candidate in it
+            if self._kind == 'outgoing':
+                self._held_signals = [signal]
+            return
         if self._kind == 'outgoing' or self._held_signals:  # nothing before the answer; then in order
             self._held_signals.append(signal)
         elif self._kind == 'in_call':

@@ -57,6 +57,13 @@ export default {
         }
       };
       pc.onicecandidate = ({ candidate }) => { if (candidate) this.$emit("signal", { candidate: candidate.toJSON() }); };
+      pc.onicegatheringstatechange = () => {
+        // An offer still unanswered (the caller's, while it rings) now lists every candidate: the one signal the
+        // callee needs. Python keeps it instead of the offer and candidates it holds, and drops it otherwise.
+        if (pc.iceGatheringState === "complete" && pc.signalingState === "have-local-offer") {
+          this.$emit("signal", { description: pc.localDescription.toJSON(), complete: true });
+        }
+      };
       pc.ontrack = ({ streams }) => {
         this.remoteStream = streams[0];
         this.attach();
