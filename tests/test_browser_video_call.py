@@ -88,30 +88,6 @@ def test_video_call_end_to_end(start_app, chromium, artifacts):
     bob_context.close()
 
 
-def test_denied_camera_ends_the_call_as_media_failed(start_app, chromium, artifacts):
-    from .browser import CHROMIUM, CHROMIUM_ARGS
-    app = start_app()
-    alice_context = chromium.new_context()
-    alice = alice_context.new_page()
-    register(alice, app.url, 'alice')
-    # Without the fake permission prompt, a context that was granted nothing is refused the camera.
-    args = [arg for arg in CHROMIUM_ARGS if arg != '--use-fake-ui-for-media-stream']
-    strict = chromium.browser_type.launch(executable_path=CHROMIUM, args=args)
-    bob = strict.new_context().new_page()
-    register(bob, app.url, 'bob')
-    expect(by_testid(alice, 'status-bob')).to_have_text('online')
-    by_testid(alice, 'call-bob').click()
-    by_testid(bob, 'accept-call').click()
-    expect(by_testid(bob, 'call-notice')).to_contain_text('Your camera or microphone is not available')
-    expect(by_testid(bob, 'call-notice')).to_contain_text('denied')
-    expect(by_testid(alice, 'call-notice')).to_contain_text("bob's camera or microphone is not available")
-    for page in (alice, bob):
-        expect(by_testid(page, 'call-view')).to_have_count(0)
-        expect(by_testid(page, 'history-item')).to_contain_text('Camera or microphone failed')
-    strict.close()
-    alice_context.close()
-
-
 # Every camera stream the page starts, to see when a camera runs and that it stops.
 CAMERA_RECORDER = '''(() => {
   const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -168,24 +144,29 @@ def test_the_caller_sees_their_camera_while_it_rings_and_the_callee_only_once_an
     bob_context.close()
 
 
-def test_a_callers_denied_camera_ends_the_call_while_it_rings(start_app, chromium):
+@pytest.mark.parametrize('refused', ['caller', 'callee'])
+def test_a_denied_camera_ends_the_call_as_media_failed(start_app, chromium, refused: str):
     from .browser import CHROMIUM, CHROMIUM_ARGS
     app = start_app()
+    # Without the fake permission prompt, a context that was granted nothing is refused the camera.
     args = [arg for arg in CHROMIUM_ARGS if arg != '--use-fake-ui-for-media-stream']
     strict = chromium.browser_type.launch(executable_path=CHROMIUM, args=args)
-    alice = strict.new_context().new_page()
+    contexts = [(strict if refused == who else chromium).new_context() for who in ('caller', 'callee')]
+    alice, bob = (context.new_page() for context in contexts)
     register(alice, app.url, 'alice')
-    bob_context = chromium.new_context()
-    bob = bob_context.new_page()
     register(bob, app.url, 'bob')
     expect(by_testid(alice, 'status-bob')).to_have_text('online')
-    by_testid(alice, 'call-bob').click()
-    expect(by_testid(alice, 'call-notice')).to_contain_text('Your camera or microphone is not available')
-    expect(by_testid(alice, 'call-notice')).to_contain_text('denied')
-    expect(by_testid(bob, 'call-notice')).to_contain_text("alice's camera or microphone is not available")
+    by_testid(alice, 'call-bob').click()  # the caller's camera starts while it rings
+    if refused == 'callee':
+        by_testid(bob, 'accept-call').click()  # the callee's at the answer
+    (refused_page, name), other = ((alice, 'alice'), bob) if refused == 'caller' else ((bob, 'bob'), alice)
+    expect(by_testid(refused_page, 'call-notice')).to_contain_text('Your camera or microphone is not available')
+    expect(by_testid(refused_page, 'call-notice')).to_contain_text('denied')
+    expect(by_testid(other, 'call-notice')).to_contain_text(f"{name}'s camera or microphone is not available")
     for page in (alice, bob):
-        expect(by_testid(page, 'outgoing-call')).to_have_count(0)
-        expect(by_testid(page, 'incoming-call')).to_have_count(0)
+        for hook_name in ('call-view', 'outgoing-call', 'incoming-call'):
+            expect(by_testid(page, hook_name)).to_have_count(0)
         expect(by_testid(page, 'history-item')).to_contain_text('Camera or microphone failed')
+    for context in contexts:
+        context.close()
     strict.close()
-    bob_context.close()

@@ -17,8 +17,8 @@ export default {
           <div class="text-sm" :class="incoming ? 'opacity-80' : 'text-grey-7'">{{ countdown }}</div>
         </div>
         <video v-if="previewId" :id="previewId" data-testid="outgoing-preview" autoplay playsinline :muted="true"
-               class="rounded shadow" style="width: 160px; aspect-ratio: 16 / 9; transform: scaleX(-1); background: #222"
-               title="Your camera: this is what they will see"></video>
+               class="rounded shadow" title="Your camera: this is what they will see"
+               style="width: 160px; aspect-ratio: 16 / 9; transform: scaleX(-1); background: #222"></video>
         <slot name="actions"></slot>
       </div>
     </q-card>`,

@@ -2,8 +2,8 @@
 // "perfect negotiation" pattern (the callee is polite) so later offers crossing each other never deadlock.
 // Signals travel through Python, which checks that they belong to this call; every decision about the
 // call stays there. This component only reports what the browser sees.
-// The caller's component starts while the call rings (its camera shows in the ringing panel, its offer waits in Python
-// for the answer); at the answer Python points it at the call view's videos.
+// The caller's component starts while the call rings (its camera shows in the ringing panel, its offer waits
+// in Python for the answer); at the answer Python points it at the call view's videos.
 const REASONS = {
   NotAllowedError: "permission to use the camera or microphone was denied",
   SecurityError: "permission to use the camera or microphone was denied",
