@@ -30,6 +30,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
 STANDINS = Path(__file__).resolve().parent / 'agora_standins'
+CLOUD_LINK = STANDINS / 'fake_cloud_link.js'  # written into both stand-ins: one WebSocket per page
 RTM_SDK_PATH = 'agora-rtm-sdk@1.5.1/index.js'
 RTC_SDK_PATH = 'agora-rtc-sdk-ng@4.24.2/AgoraRTC_N-production.esm.mjs'
 PEER_ONLINE_STATES = ('ONLINE', 'UNREACHABLE', 'OFFLINE')
@@ -200,6 +201,7 @@ class FakeAgoraCloud:
         folder = Path(tmp_path) / 'agora-sdk'
         for relative in (RTM_SDK_PATH, RTC_SDK_PATH):
             text = (STANDINS / relative).read_text(encoding='utf-8')
+            text = text.replace('/* %%FAKE_CLOUD_LINK%% */', CLOUD_LINK.read_text(encoding='utf-8'))
             text = text.replace('%%FAKE_AGORA_CLOUD_URL%%', self.url)
             text = text.replace('%%FAKE_AGORA_LOGIN_TIMEOUT_MS%%', str(int(self._login_timeout * 1000)))
             target = folder / relative

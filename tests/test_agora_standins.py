@@ -5,7 +5,6 @@ The page loads the stand-ins the way the app does: RTM 1.x with a <script> tag, 
 """
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from typing import ClassVar
 
 import pytest
 
-from .fake_agora_cloud import RTC_SDK_PATH, RTM_SDK_PATH, STANDINS, FakeAgoraCloud
+from .fake_agora_cloud import CLOUD_LINK, RTC_SDK_PATH, RTM_SDK_PATH, STANDINS, FakeAgoraCloud
 
 pytestmark = pytest.mark.browser
 
@@ -608,15 +607,11 @@ def test_local_tracks_play_mute_disable_switch_and_close(open_page, cloud):
     assert cloud.wait_for_call('createMicrophoneAndCameraTracks')['args'] == [{}, {'encoderConfig': '480p_1'}]
 
 
-def test_both_files_share_one_cloud_link():
-    """The page-level link code is duplicated in the two stand-ins; it must stay identical."""
-    def shared(relative: str) -> list[str]:
-        text = (STANDINS / relative).read_text(encoding='utf-8')
-        block = re.search(r'// ---- fake cloud link \(shared\) ----\n(.*?)// ---- end of shared link ----', text, re.S)
-        assert block, relative
-        return [line.strip() for line in block.group(1).splitlines() if line.strip()]
-
-    assert shared(RTM_SDK_PATH) == shared(RTC_SDK_PATH)
+def test_both_stand_ins_get_the_one_cloud_link(tmp_path: Path):
+    with FakeAgoraCloud() as cloud:
+        folder = cloud.sdk_folder(tmp_path)
+    link = CLOUD_LINK.read_text(encoding='utf-8')
     for relative in (RTM_SDK_PATH, RTC_SDK_PATH):
-        text = (STANDINS / relative).read_text(encoding='utf-8')
-        assert '%%FAKE_AGORA_CLOUD_URL%%' in text
+        assert '/* %%FAKE_CLOUD_LINK%% */' in (STANDINS / relative).read_text(encoding='utf-8')
+        written = (folder / relative).read_text(encoding='utf-8')
+        assert link.strip() in written and '%%' not in written, relative
