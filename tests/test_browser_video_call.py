@@ -170,3 +170,23 @@ def test_a_denied_camera_ends_the_call_as_media_failed(start_app, chromium, refu
     for context in contexts:
         context.close()
     strict.close()
+
+
+def test_calling_each_other_at_once_gives_one_call_with_video(start_app, chromium):
+    app = start_app()
+    contexts = [chromium.new_context() for _ in range(2)]
+    for context in contexts:
+        context.add_init_script(PEER_RECORDER)
+    alice, bob = (context.new_page() for context in contexts)
+    register(alice, app.url, 'alice')
+    register(bob, app.url, 'bob')
+    expect(by_testid(bob, 'status-alice')).to_have_text('online')
+    by_testid(alice, 'call-bob').click()  # alice's camera and offer start while it rings
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+    by_testid(bob, 'call-alice').click()  # bob calls back instead of pressing accept: her call is accepted
+    deadline = time.monotonic() + 20
+    while not (remote_playing(alice) and remote_playing(bob)):
+        assert time.monotonic() < deadline, [peer_report(page) for page in (alice, bob)]
+    assert [page.evaluate('window.__peerConnections.length') for page in (alice, bob)] == [1, 1]
+    for context in contexts:
+        context.close()
