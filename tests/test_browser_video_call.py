@@ -190,3 +190,20 @@ def test_calling_each_other_at_once_gives_one_call_with_video(start_app, chromiu
     assert [page.evaluate('window.__peerConnections.length') for page in (alice, bob)] == [1, 1]
     for context in contexts:
         context.close()
+
+
+def test_the_ringing_cards_fit_a_phone_screen(start_app, chromium):
+    app = start_app()
+    contexts = [chromium.new_context(viewport={'width': 390, 'height': 800}) for _ in range(2)]
+    alice, bob = (context.new_page() for context in contexts)
+    register(alice, app.url, 'alice')
+    register(bob, app.url, 'bob')
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+    alice.wait_for_function('() => document.querySelector(\'[data-testid="outgoing-preview"]\')?.videoWidth > 0')
+    for page, button in ((alice, 'cancel-call'), (bob, 'accept-call')):
+        assert page.evaluate('document.documentElement.scrollWidth') <= 390  # nothing pushed off the side
+        expect(by_testid(page, button)).to_be_in_viewport(ratio=1)
+    for context in contexts:
+        context.close()

@@ -5,7 +5,7 @@
 export default {
   template: `
     <q-card class="nicegui-card w-full" :class="incoming ? 'bg-primary text-white' : ''">
-      <div class="row w-full items-center no-wrap gap-4">
+      <div class="row w-full items-center gap-4">
         <q-icon v-if="incoming" name="ring_volume" size="lg" class="animate-bounce" />
         <q-spinner-audio v-else size="lg" color="primary" />
         <div class="column grow gap-0">
