@@ -128,8 +128,9 @@ class CallPanel:
         kind = view_kind(call, self.me, self.tab)
         if kind == 'incoming' and self._signaling is not None and call.id not in self._delivered:
             kind = 'idle'  # Agora has not delivered the invitation to this tab (yet)
-        if kind != self._kind or self._media_here(call, kind) != (self._media is not None):
-            self._rebuild(kind)
+        media_here = self._media_here(call, kind)
+        if kind != self._kind or media_here != (self._media is not None):
+            self._rebuild(kind, media_here)
         elif self._view is not None:
             self._view.show(call)
         if not call.live:
@@ -140,12 +141,11 @@ class CallPanel:
             self._say('')
         self._tick()
 
-    def _rebuild(self, kind: str) -> None:
+    def _rebuild(self, kind: str, media_here: bool) -> None:
         self._kind = kind
         self._area.clear()
         self._ringing = self._view = None
         call = self._call
-        media_here = self._media_here(call, kind)
         if not media_here:
             self._drop_media()
         with self._area:
