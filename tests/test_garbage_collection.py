@@ -1,10 +1,9 @@
-"""The server's garbage-collection policy: survivors of a full collection are frozen, and unfrozen once doubled."""
+"""The server's garbage-collection policy: survivors of a full collection are frozen, unfrozen once the heap doubled."""
 from __future__ import annotations
 
 import asyncio
 import gc
-
-import pytest
+import sys
 
 from ui import garbage_collection
 from ui.garbage_collection import FreezeSurvivors
@@ -15,8 +14,9 @@ async def full_collection() -> None:
     await asyncio.sleep(0)  # the policy acts on the event loop, right after the collector
 
 
-async def test_survivors_are_frozen_until_the_frozen_set_doubles(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_survivors_are_frozen_until_the_heap_doubles() -> None:
     gc.unfreeze()
+    gc.disable()  # only the collections below: an automatic one while the heap grows would freeze it first
     policy = FreezeSurvivors(asyncio.get_running_loop())
     try:
         at_start = gc.get_freeze_count()
@@ -25,15 +25,17 @@ async def test_survivors_are_frozen_until_the_frozen_set_doubles(monkeypatch: py
         await full_collection()
         assert gc.get_freeze_count() >= at_start + len(survivors)
 
-        monkeypatch.setattr(garbage_collection, 'MIN_FROZEN', 1)  # the frozen set is now "large"
+        # the heap more than doubles (each one-item list and its number take three pymalloc blocks)
+        grown = [[index] for index in range(max(sys.getallocatedblocks(), garbage_collection.MIN_BLOCKS))]
         await full_collection()
         assert gc.get_freeze_count() == 0  # unfrozen: the next full collection walks everything once ...
         await full_collection()
         refrozen = gc.get_freeze_count()
-        assert refrozen >= len(survivors)  # ... and freezes its survivors again
+        assert refrozen >= len(survivors) + len(grown)  # ... and freezes its survivors again
         await full_collection()
-        assert gc.get_freeze_count() >= refrozen  # not twice the size it had when unfrozen: stays frozen
+        assert gc.get_freeze_count() >= refrozen  # the heap has not doubled again: stays frozen
     finally:
         policy.stop()
+        gc.enable()
     await full_collection()
     assert gc.get_freeze_count() == 0 and policy._collected not in gc.callbacks

@@ -6,49 +6,40 @@ every full collection stall the server for about 0.4 s, ringing and presence inc
 
 So objects that survived a full collection are frozen (`gc.freeze`): later full collections walk only what is
 newer (measured: about 40,000 objects, 60 ms, at the same 100 dashboards), and frozen objects are still freed by
-reference counting. Only reference cycles among frozen objects would wait; once the frozen set has doubled, it
+reference counting. Only reference cycles among frozen objects would wait; once the heap has doubled, everything
 is unfrozen, so the next full collection walks everything once (and freezes the survivors again).
+
+The heap is measured in pymalloc blocks (`sys.getallocatedblocks`, well under a millisecond), not by counting
+the frozen set: `gc.get_freeze_count()` walks all of it, which at 1,000 dashboards stalled the server 160 to
+190 ms each time (the ring benchmark's three slowest calls waited for it).
 """
 from __future__ import annotations
 
 import asyncio
 import gc
-import time
+import sys
 
-UNFREEZE_GROWTH = 2  # unfreeze once the frozen set is this many times its size after the last unfreeze
-MIN_FROZEN = 200_000  # below this a full walk is short anyway
-RECOUNT_EVERY = 10.0  # seconds between real counts of the frozen set (each walks all of it)
+UNFREEZE_GROWTH = 2  # unfreeze once the heap is this many times its size at the last unfreeze
+MIN_BLOCKS = 1_000_000  # below this a full walk is short anyway
 
 
 class FreezeSurvivors:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        # A running count: gc.get_freeze_count() walks the whole frozen set (tens of ms at 1000 dashboards),
-        # too slow for every full collection. It over-counts (frozen objects freed since), so it only triggers
-        # a real count, at most every RECOUNT_EVERY seconds.
-        self._frozen = 0
-        self._next_recount = 0.0
-        self._unfrozen_at = gc.get_freeze_count()  # the frozen set's size when last unfrozen
-        self._freeze()  # everything alive at start-up lives as long as the process
+        self._blocks_at_unfreeze = sys.getallocatedblocks()
+        gc.freeze()  # everything alive at start-up lives as long as the process
         gc.callbacks.append(self._collected)
 
     def _collected(self, phase: str, info: dict) -> None:
         if phase == 'stop' and info['generation'] == 2:
             self._loop.call_soon_threadsafe(self._after_full_collection)  # not from inside the collector
 
-    def _freeze(self) -> None:
-        self._frozen += len(gc.get_objects())  # what freeze() moves: every tracked object not frozen yet
-        gc.freeze()
-
     def _after_full_collection(self) -> None:
-        self._freeze()
-        limit = UNFREEZE_GROWTH * max(self._unfrozen_at, MIN_FROZEN)
-        if self._frozen > limit and time.monotonic() >= self._next_recount:
-            self._next_recount = time.monotonic() + RECOUNT_EVERY
-            self._frozen = gc.get_freeze_count()
-            if self._frozen > limit:
-                gc.unfreeze()
-                self._unfrozen_at, self._frozen = self._frozen, 0
+        gc.freeze()
+        blocks = sys.getallocatedblocks()
+        if blocks > UNFREEZE_GROWTH * max(self._blocks_at_unfreeze, MIN_BLOCKS):
+            gc.unfreeze()
+            self._blocks_at_unfreeze = blocks
 
     def stop(self) -> None:
         if self._collected in gc.callbacks:
