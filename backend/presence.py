@@ -2,21 +2,16 @@
 
 Changes are coalesced: a burst of logins and logouts becomes one batched diff per tick, so N open
 dashboards get one update each per tick instead of one per change (O(N) instead of O(N^2) messages).
-A tick is FLUSH_DELAY, or longer when the last batch took long to publish: with a thousand dashboards open
-a batch costs a good share of a second, and back-to-back batches would starve the pages of the very users
-who are logging in.
 """
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 
 from .signal import Signal
 
 ONLINE, BUSY, OFFLINE = 'online', 'busy', 'offline'
 FLUSH_DELAY = 0.1  # seconds a change waits for others to join its batch
-PUBLISH_SHARE = 0.5  # at most this share of the server's time goes to publishing batches
 
 
 class Presence:
@@ -27,7 +22,6 @@ class Presence:
         self._dirty: set[str] = set()
         self._flush_delay = flush_delay
         self._flush_handle: asyncio.TimerHandle | None = None
-        self._next_flush = 0.0  # time.monotonic() before which no batch goes out
         self.changed: Signal[dict[str, str]] = Signal()  # {username: status} of the users whose status changed
 
     def status(self, user: str) -> str:
@@ -59,8 +53,7 @@ class Presence:
             except RuntimeError:  # no loop (plain unit tests): publish at once
                 self.flush()
                 return
-            delay = max(self._flush_delay, self._next_flush - time.monotonic())
-            self._flush_handle = loop.call_later(delay, self.flush)
+            self._flush_handle = loop.call_later(self._flush_delay, self.flush)
 
     def flush(self) -> None:
         self._flush_handle = None
@@ -75,7 +68,4 @@ class Presence:
                     self._published[user] = status
         self._dirty.clear()
         if diff:
-            started = time.monotonic()
             self.changed.emit(diff)
-            took = time.monotonic() - started
-            self._next_flush = started + took / PUBLISH_SHARE

@@ -1,6 +1,7 @@
 """Bridges the backend's signals to the open tabs.
 
 NiceGUI's `Event` runs each subscriber in its own tab's context and drops it when the tab is deleted.
+Presence batches, which every dashboard gets, go out a slice of dashboards at a time (`PresenceFanout`).
 Call updates are routed to the tabs of the call's two parties only, so a call costs the same whether
 ten or a thousand dashboards are open.
 """
@@ -17,20 +18,22 @@ from backend.call_history import HistoryEntry
 from backend.call_registry import Call
 from backend.services import Services
 
+from .presence_fanout import PresenceFanout
+
 log = logging.getLogger(__name__)
 
 
 class LiveUpdates:
     def __init__(self, services: Services) -> None:
         self._services = services
-        self.presence: Event[dict[str, str]] = Event()  # {username: status} batches, for every dashboard
+        self.presence = PresenceFanout()  # {username: status} batches, for every dashboard
         self.new_account: Event[Account] = Event()
         self._calls: defaultdict[str, Event[Call]] = defaultdict(Event)
         self._history: defaultdict[str, Event[HistoryEntry]] = defaultdict(Event)
         self._signals: defaultdict[str, Event[str, str, dict]] = defaultdict(Event)
         self._logouts: defaultdict[str, Event[str]] = defaultdict(Event)
         self._storing: set[asyncio.Task] = set()
-        services.presence.changed.connect(self.presence.emit)
+        services.presence.changed.connect(self.presence.publish)
         services.directory.added.connect(self.new_account.emit)
         services.calls.changed.connect(self._route_call)
         services.calls.ended.connect(self._store_call)
