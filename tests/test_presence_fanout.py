@@ -30,13 +30,19 @@ async def until(condition: Callable[[], bool]) -> None:
     raise AssertionError('timed out')
 
 
-async def test_the_event_loop_runs_between_slices(user: User) -> None:
+async def open_dashboards(user: User, count: int) -> tuple[PresenceFanout, list]:
+    """A fanout with `count` slow dashboards d0, d1, ... in one tab, and the list of what they saw."""
     await user.open('/login')
     fanout = PresenceFanout()
     seen: list = []
     with user.client:
-        for k in range(5):
+        for k in range(count):
             fanout.subscribe(slow_dashboard(seen, f'd{k}'))
+    return fanout, seen
+
+
+async def test_the_event_loop_runs_between_slices(user: User) -> None:
+    fanout, seen = await open_dashboards(user, 5)
     fanout.publish({'alice': ONLINE})
     asyncio.get_running_loop().call_soon(seen.append, 'a ring')  # what arrives while the batch goes out
     await until(lambda: len(seen) == 6)
@@ -45,12 +51,7 @@ async def test_the_event_loop_runs_between_slices(user: User) -> None:
 
 
 async def test_batches_that_come_meanwhile_merge_and_the_newest_status_is_last(user: User) -> None:
-    await user.open('/login')
-    fanout = PresenceFanout()
-    seen: list = []
-    with user.client:
-        for k in range(3):
-            fanout.subscribe(slow_dashboard(seen, f'd{k}'))
+    fanout, seen = await open_dashboards(user, 3)
     fanout.publish({'alice': ONLINE})
     await asyncio.sleep(0)  # d0 has it, the rest wait for the next slice
     fanout.publish({'alice': BUSY})
