@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -20,6 +21,19 @@ def remote_playing(page, selector: str = '[data-testid="remote-video"]') -> bool
         await new Promise(resolve => setTimeout(resolve, 300));
         return video.currentTime > before;
     }''', selector)
+
+
+def wait_until_both_play(alice, bob, artifacts: Path | None = None) -> None:
+    """Both remote videos play within 20 s, or the test fails with both peer-connection logs (kept in `artifacts`)."""
+    deadline = time.monotonic() + 20
+    while not (remote_playing(alice) and remote_playing(bob)):
+        if time.monotonic() > deadline:
+            reports = {name: peer_report(page) for name, page in (('alice', alice), ('bob', bob))}
+            if artifacts is not None:
+                for name, report in reports.items():
+                    (artifacts / f'peer-log-{name}.txt').write_text(report)
+            pytest.fail('remote video never played on both sides; peer connections:\n'
+                        + '\n'.join(f'{name}:\n{report}' for name, report in reports.items()))
 
 
 def call_stats(page) -> dict:
@@ -56,14 +70,7 @@ def test_video_call_end_to_end(start_app, chromium, artifacts):
     by_testid(bob, 'accept-call').click()
     for page in (alice, bob):
         expect(by_testid(page, 'call-view')).to_be_visible()
-    deadline = time.monotonic() + 20
-    while not (remote_playing(alice) and remote_playing(bob)):
-        if time.monotonic() > deadline:
-            reports = {name: peer_report(page) for name, page in (('alice', alice), ('bob', bob))}
-            for name, report in reports.items():
-                (artifacts / f'peer-log-{name}.txt').write_text(report)
-            pytest.fail('remote video never played on both sides; peer connections:\n'
-                        + '\n'.join(f'{name}:\n{report}' for name, report in reports.items()))
+    wait_until_both_play(alice, bob, artifacts)
     print(f'\naccept to first decoded remote frame on both sides: {time.monotonic() - accepted:.2f} s')
     for page in (alice, bob):
         stats = call_stats(page)
@@ -124,9 +131,7 @@ def test_the_caller_sees_their_camera_while_it_rings_and_the_callee_only_once_an
     expect(by_testid(bob, 'outgoing-preview')).to_have_count(0)
 
     by_testid(bob, 'accept-call').click()
-    deadline = time.monotonic() + 20
-    while not (remote_playing(alice) and remote_playing(bob)):
-        assert time.monotonic() < deadline, [peer_report(page) for page in (alice, bob)]
+    wait_until_both_play(alice, bob)
     assert remote_playing(alice, '[data-testid="local-video"]')  # alice's camera moved into the call view
     assert alice.evaluate('[window.__cameras.length, window.__peerConnections.length]') == [1, 1]
     by_testid(alice, 'hang-up').click()
@@ -184,9 +189,7 @@ def test_calling_each_other_at_once_gives_one_call_with_video(start_app, chromiu
     by_testid(alice, 'call-bob').click()  # alice's camera and offer start while it rings
     expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
     by_testid(bob, 'call-alice').click()  # bob calls back instead of pressing accept: her call is accepted
-    deadline = time.monotonic() + 20
-    while not (remote_playing(alice) and remote_playing(bob)):
-        assert time.monotonic() < deadline, [peer_report(page) for page in (alice, bob)]
+    wait_until_both_play(alice, bob)
     assert [page.evaluate('window.__peerConnections.length') for page in (alice, bob)] == [1, 1]
     for context in contexts:
         context.close()
