@@ -15,8 +15,11 @@ what actually reached the watching sockets (counted in the client), per presence
 A logout counts only after NiceGUI deletes the tab, `reconnect_timeout` (3 s) after the socket dropped, so
 that reloads do not flicker; logout numbers are also given with that designed wait taken off.
 
-Floor: the same clients on the bare relay (bench/relay_floor.py), where each connect and disconnect is
+Floors: the same clients on the bare relay (bench/relay_floor.py), where each connect and disconnect is
 broadcast at once to every other client: one message per change per client, no batching, no grace window.
+And for the login, what any NiceGUI app pays before it can show a single arrival: N bare NiceGUI pages open
+(bench/bare_page.py), then the burst's pages opened at once, timed until the last of their sockets is
+connected (the app's own burst changes happen at those connects: compare its `last_change_s`).
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ import orjson
 
 from ui.components.user_directory import MAX_ROWS
 
-from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, stop
+from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, start_bare_page, stop
 from .nicegui_client import (
     HIDE,
     RELOADED,
@@ -332,6 +335,32 @@ async def measure_floor(n: int, burst_size: int, quiet: float, pause: float) -> 
         stop(relay, relay.data_dir)
 
 
+async def measure_page_floor(n: int, burst_size: int, pause: float) -> dict:
+    """N bare NiceGUI pages open, then `burst_size` more opened at once: until the last one is connected."""
+    server = start_bare_page()
+    try:
+        async with http_session() as http:
+            tabs = [Tab(server.url, http, name=f'open{i}') for i in range(n)]
+            await gather_limited((tab.open('/') for tab in tabs), 16)
+            acker = asyncio.create_task(ack_forever(lambda: tabs))
+            gc.collect()
+            gc.freeze()
+            await asyncio.sleep(pause)
+            burst = [Tab(server.url, http, name=f'burst{i}') for i in range(burst_size)]
+            meter = CpuMeter(server.process.pid)
+            started = time.perf_counter()
+            await asyncio.gather(*(tab.open('/') for tab in burst))
+            connected_s = time.perf_counter() - started
+            cpu = meter.stop()
+            gc.unfreeze()
+            acker.cancel()
+            await asyncio.gather(*(tab.close() for tab in tabs + burst), return_exceptions=True)
+        return {'all_connected_s': connected_s, 'server_cpu_ms_per_page': 1000 * cpu['server_cpu_s'] / burst_size,
+                **cpu}
+    finally:
+        stop(server, server.data_dir)
+
+
 async def measure(sizes: list[int], fraction: float, quiet: float, pause: float,
                   progress: Callable[[str], None] = print) -> list[dict]:
     rows = []
@@ -341,7 +370,9 @@ async def measure(sizes: list[int], fraction: float, quiet: float, pause: float,
         app = await attempt(measure_app(n, burst_size, quiet, pause), progress)
         progress(f'[{NAME}] N={n}: floor (bare relay broadcast) ...')
         floor = await attempt(measure_floor(n, burst_size, quiet, pause), progress)
-        rows.append({'n': n, 'burst': burst_size, 'app': app, 'floor': floor,
+        progress(f'[{NAME}] N={n}: floor (bare NiceGUI pages opened at once) ...')
+        page_floor = await attempt(measure_page_floor(n, burst_size, pause), progress)
+        rows.append({'n': n, 'burst': burst_size, 'app': app, 'floor': floor, 'page_floor': page_floor,
                      'ratio_login_delivery_p99': ratio(dig(app, 'login', 'delivery', 'p99_ms'),
                                                        dig(floor, 'login', 'delivery', 'p99_ms')),
                      'ratio_logout_delivery_p99_after_grace': ratio(
@@ -366,10 +397,16 @@ def format_rows(rows: list[dict]) -> str:
               (kb := dig(row, 'app', kind, 'bytes_per_change')) and kb / 1024,
               dig(row, 'app', kind, 'server_cpu_ms_per_change'), dig(row, 'floor', kind, 'server_cpu_ms_per_change'),
               dig(row, 'app', kind, 'worst_stall_s'), dig(row, 'app', kind, 'dropped_sockets')] for row in rows]))
-    failed = [f"N={row['n']} {side}: {row[side]['error']}" for row in rows for side in ('app', 'floor')
+    lines.append(table(
+        ['N', 'burst', 'login: last tab connected s', 'bare NiceGUI pages s', 'ratio', 'bare CPU ms/page'],
+        [[row['n'], row['burst'], dig(row, 'app', 'login', 'last_change_s'), dig(row, 'page_floor', 'all_connected_s'),
+          ratio(dig(row, 'app', 'login', 'last_change_s'), dig(row, 'page_floor', 'all_connected_s')),
+          dig(row, 'page_floor', 'server_cpu_ms_per_page')] for row in rows]))
+    failed = [f"N={row['n']} {side}: {row[side]['error']}" for row in rows for side in ('app', 'floor', 'page_floor')
               if 'error' in row[side]]
     return ('delivery = change -> a dashboard shows it (every rendered pair); settle = burst start -> every dashboard '
-            f'shows the final directory; logout rows have the {RECONNECT_TIMEOUT:g} s reconnect window taken off\n'
+            f'shows the final directory; logout rows have the {RECONNECT_TIMEOUT:g} s reconnect window taken off; '
+            'last table: burst start -> the last burst tab connected, against as many bare NiceGUI pages\n'
             + '\n\n'.join(lines) + ''.join(f'\nFAILED {line}' for line in failed))
 
 
