@@ -160,8 +160,8 @@ def aiohttp_errors() -> type[Exception]:
     return aiohttp.ClientError
 
 
-def start_bare_page() -> ScriptServer:
-    """The bare NiceGUI page (bench/bare_page.py) in its own process and data folder."""
+def start_bare_page(script: str = 'bare_page.py') -> ScriptServer:
+    """A bare NiceGUI floor page (bench/bare_page.py, or `script` beside it) in its own process and data folder."""
     data_dir = new_data_dir('bare')
-    return ScriptServer([str(PROJECT_DIR / 'bench' / 'bare_page.py')], data_dir,
+    return ScriptServer([str(PROJECT_DIR / 'bench' / script)], data_dir,
                         env={'NICEGUI_STORAGE_PATH': str(data_dir / '.nicegui')})

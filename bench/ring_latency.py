@@ -19,7 +19,9 @@ Measured (send of the click to receipt of the update, in this process):
 - accept: callee's accept click -> both tabs have received the call view (connecting state).
 
 Floor: the same clients, N of them, doing the same message pattern through a bare python-socketio relay
-(bench/relay_floor.py): invite -> callee; accept -> both; hang-up/decline -> both.
+(bench/relay_floor.py): invite -> callee; accept -> both; hang-up/decline -> both. And what NiceGUI itself pays
+for that pattern: the same clients on N tabs of a bare NiceGUI page (bench/bare_call_page.py) whose handlers
+only put plain elements on the other tab (the banner's three on the callee's, a call view of two on both).
 """
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, stop
+from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, start_bare_page, stop
 from .nicegui_client import (
     HIDE,
     PageError,
@@ -271,6 +273,25 @@ async def measure_floor(n: int, rounds: int, warmup: int, think: float, active_p
         stop(relay, relay.data_dir)
 
 
+async def measure_nicegui_floor(n: int, rounds: int, warmup: int, think: float, active_pairs: int | None) -> dict:
+    server = start_bare_page('bare_call_page.py')
+    try:
+        async with http_session() as http:
+            names = usernames(n)
+            tabs = [Tab(server.url, http, name=name) for name in names]
+            peers = [names[i ^ 1] if (i ^ 1) < n else '' for i in range(n)]
+            await gather_limited((tab.open(f'/?name={tab.name}&peer={peer}') for tab, peer in zip(tabs, peers,
+                                                                                                   strict=True)), 16)
+            acker = asyncio.create_task(ack_forever(lambda: tabs))
+            result = await run_pairs([AppSide(tab) for tab in tabs], rounds, warmup, think, server.process.pid,
+                                     active_pairs)
+            acker.cancel()
+            await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+        return result
+    finally:
+        stop(server, server.data_dir)
+
+
 async def measure(sizes: list[int], rounds: int, warmup: int, rate: float, page_registrations: int,
                   active_pairs: int | None = None, progress: Callable[[str], None] = print) -> list[dict]:
     rows = []
@@ -281,9 +302,14 @@ async def measure(sizes: list[int], rounds: int, warmup: int, rate: float, page_
         app = await attempt(measure_app(n, rounds, warmup, think, page_registrations, active_pairs), progress)
         progress(f'[{NAME}] N={n}: floor (bare relay) ...')
         floor = await attempt(measure_floor(n, rounds, warmup, think, active_pairs), progress)
-        rows.append({'n': n, 'think_s': think, 'app': app, 'floor': floor,
-                     'ratio_ring_p99': ratio(dig(app, 'ring', 'p99_ms'), dig(floor, 'ring', 'p99_ms')),
-                     'ratio_accept_p99': ratio(dig(app, 'accept', 'p99_ms'), dig(floor, 'accept', 'p99_ms'))})
+        progress(f'[{NAME}] N={n}: floor (bare NiceGUI page) ...')
+        nicegui = await attempt(measure_nicegui_floor(n, rounds, warmup, think, active_pairs), progress)
+        rows.append({'n': n, 'think_s': think, 'app': app, 'floor': floor, 'nicegui_floor': nicegui,
+                     **{f'ratio_{metric}_p99': ratio(dig(app, metric, 'p99_ms'), dig(floor, metric, 'p99_ms'))
+                        for metric in ('ring', 'accept')},
+                     **{f'nicegui_floor_ratio_{metric}_p99': ratio(dig(nicegui, metric, 'p99_ms'),
+                                                                   dig(floor, metric, 'p99_ms'))
+                        for metric in ('ring', 'accept')}})
     return rows
 
 
@@ -298,10 +324,18 @@ def format_rows(rows: list[dict]) -> str:
               dig(row, 'floor', metric, 'p95_ms'), dig(row, 'floor', metric, 'p99_ms'), row[f'ratio_{metric}_p99'],
               dig(row, 'app', metric, 'count'), dig(row, 'app', 'errors'), dig(row, 'app', 'worst_stall_s'),
               dig(row, 'app', 'dropped_sockets'), _cpu_per_call(row.get('app'))] for row in rows]))
-    failed = [f"N={row['n']} {side}: {row[side]['error']}" for row in rows for side in ('app', 'floor')
+        lines.append(table(
+            ['N', f'{metric} bare NiceGUI p50', 'p95', 'p99', 'p99 / relay p99', 'app p99 / this p99', 'errors',
+             'server CPU ms/call'],
+            [[row['n'], dig(row, 'nicegui_floor', metric, 'p50_ms'), dig(row, 'nicegui_floor', metric, 'p95_ms'),
+              dig(row, 'nicegui_floor', metric, 'p99_ms'), row[f'nicegui_floor_ratio_{metric}_p99'],
+              ratio(dig(row, 'app', metric, 'p99_ms'), dig(row, 'nicegui_floor', metric, 'p99_ms')),
+              dig(row, 'nicegui_floor', 'errors'), _cpu_per_call(row.get('nicegui_floor'))] for row in rows]))
+    failed = [f"N={row['n']} {side}: {row[side]['error']}" for row in rows for side in ('app', 'floor', 'nicegui_floor')
               if 'error' in row[side]]
     return ('ring = caller click -> callee receives the banner; accept = accept click -> both receive the call view '
-            '(ms)\n' + '\n\n'.join(lines) + ''.join(f'\nFAILED {line}' for line in failed))
+            '(ms); floor = the bare relay; bare NiceGUI = the same pattern as plain NiceGUI elements\n'
+            + '\n\n'.join(lines) + ''.join(f'\nFAILED {line}' for line in failed))
 
 
 def _cpu_per_call(side: dict | None) -> float | None:
