@@ -279,12 +279,16 @@ async def measure_nicegui_floor(n: int, rounds: int, warmup: int, think: float, 
         async with http_session() as http:
             names = usernames(n)
             tabs = [Tab(server.url, http, name=name) for name in names]
-            peers = [names[i ^ 1] if (i ^ 1) < n else '' for i in range(n)]
-            await gather_limited((tab.open(f'/?name={tab.name}&peer={peer}') for tab, peer in zip(tabs, peers,
-                                                                                                   strict=True)), 16)
+            paths = [f'/?name={name}&peer={names[i ^ 1] if (i ^ 1) < n else ""}' for i, name in enumerate(names)]
+            await gather_limited((tab.open(path) for tab, path in zip(tabs, paths, strict=True)), 16)
             acker = asyncio.create_task(ack_forever(lambda: tabs))
+            probe = LoopProbe(server.url)
+            probe.start(http)
+            await probe.quiet()  # as for the app: measure once the server has settled after the tabs opened
+            await asyncio.sleep(1.0)
             result = await run_pairs([AppSide(tab) for tab in tabs], rounds, warmup, think, server.process.pid,
                                      active_pairs)
+            probe.stop()
             acker.cancel()
             await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
         return result
