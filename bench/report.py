@@ -20,6 +20,11 @@ RESULTS_DIR = BENCH_DIR / 'results'
 T = TypeVar('T')
 
 
+# The server's request and socket path: when numbers move between machines, these versions are the first suspects.
+SERVER_STACK = ('nicegui', 'python-socketio', 'python-engineio', 'fastapi', 'starlette', 'uvicorn', 'uvloop',
+                'wsproto', 'orjson', 'sqlalchemy')
+
+
 def machine() -> dict[str, Any]:
     """What the numbers were measured on (they mean little without it)."""
     cpu_model = ''
@@ -43,8 +48,7 @@ def machine() -> dict[str, Any]:
         'ram_gib': ram_gib,
         'python': platform.python_version(),
         'chromium': chromium_version(),
-        'nicegui': _package_version('nicegui'),
-        'python_socketio': _package_version('python-socketio'),
+        'packages': {name: _package_version(name) for name in SERVER_STACK},
         'platform': platform.platform(),
         'loadavg': os.getloadavg(),  # other work on the machine shows here: wall-clock numbers suffer from it
     }

@@ -17,6 +17,7 @@ def read(out: Path, name: str) -> dict:
     document = json.loads((out / f'{name}.json').read_text())
     assert document['benchmark'] == name
     assert {'nproc', 'cpu_model', 'ram_gib', 'python', 'chromium'} <= set(document['machine'])
+    assert document['machine']['packages']['nicegui'] and document['machine']['packages']['python-engineio']
     assert isinstance(document['params'], dict)
     for check in document['targets']:
         assert {'name', 'measured', 'limit', 'met'} <= set(check)
