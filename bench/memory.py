@@ -35,10 +35,11 @@ from .nicegui_client import (
     http_session,
     open_dashboard,
     open_dashboards,
+    open_pages,
     sign_in_all,
     statuses,
 )
-from .report import attempt, dig, gather_limited, idle_cpu_share, ratio, table, target, write_result
+from .report import attempt, dig, idle_cpu_share, ratio, table, target, write_result
 
 NAME = 'memory'
 DEFAULT_SIZES = (100, 500, 1000)
@@ -134,8 +135,7 @@ async def measure_floor(n: int, waits: Waits) -> dict:
             await first.close()
             await asyncio.sleep(waits.gone)
             baseline = await _quiet_rss(pid, waits.settle / 3, waits.stable_reads)
-            tabs = [Tab(server.url, http, name=f'tab{i}') for i in range(n)]
-            await gather_limited((tab.open('/') for tab in tabs), 16)
+            tabs = await open_pages(server.url, http, {f'tab{i}': '/' for i in range(n)})
             acker = asyncio.create_task(ack_forever(lambda: tabs))
             rss = await _quiet_rss(pid, waits.settle, waits.stable_reads)
             idle = await idle_cpu_share(pid, waits.idle)

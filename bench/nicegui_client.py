@@ -481,6 +481,14 @@ async def open_dashboards(base_url: str, http: aiohttp.ClientSession, cookies: d
                                  for name in names), concurrency)
 
 
+async def open_pages(base_url: str, http: aiohttp.ClientSession, paths: dict[str, str], concurrency: int = 16
+                     ) -> list[Tab]:
+    """One tab per name on a page that needs no login (the bare NiceGUI floors), `concurrency` at a time."""
+    tabs = [Tab(base_url, http, name=name) for name in paths]
+    await gather_limited((tab.open(path) for tab, path in zip(tabs, paths.values(), strict=True)), concurrency)
+    return tabs
+
+
 async def hold_presence(base_url: str, http: aiohttp.ClientSession, cookies: dict[str, str], names: list[str]
                         ) -> list[Tab]:
     """One hidden dashboard per user (a search nobody matches), so that every user is online.

@@ -46,6 +46,7 @@ from .nicegui_client import (
     http_session,
     open_dashboard,
     open_dashboards,
+    open_pages,
     search_directory,
     sign_in_all,
     statuses,
@@ -340,8 +341,7 @@ async def measure_page_floor(n: int, burst_size: int, pause: float) -> dict:
     server = start_bare_page()
     try:
         async with http_session() as http:
-            tabs = [Tab(server.url, http, name=f'open{i}') for i in range(n)]
-            await gather_limited((tab.open('/') for tab in tabs), 16)
+            tabs = await open_pages(server.url, http, {f'open{i}': '/' for i in range(n)})
             acker = asyncio.create_task(ack_forever(lambda: tabs))
             gc.collect()
             gc.freeze()

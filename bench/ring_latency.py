@@ -45,6 +45,7 @@ from .nicegui_client import (
     ack_forever,
     http_session,
     open_dashboards,
+    open_pages,
     sign_in_all,
 )
 from .relay_floor import RelayTab, start_relay
@@ -278,9 +279,8 @@ async def measure_nicegui_floor(n: int, rounds: int, warmup: int, think: float, 
     try:
         async with http_session() as http:
             names = usernames(n)
-            tabs = [Tab(server.url, http, name=name) for name in names]
-            paths = [f'/?name={name}&peer={names[i ^ 1] if (i ^ 1) < n else ""}' for i, name in enumerate(names)]
-            await gather_limited((tab.open(path) for tab, path in zip(tabs, paths, strict=True)), 16)
+            tabs = await open_pages(server.url, http, {
+                name: f'/?name={name}&peer={names[i ^ 1] if (i ^ 1) < n else ""}' for i, name in enumerate(names)})
             acker = asyncio.create_task(ack_forever(lambda: tabs))
             probe = LoopProbe(server.url)
             probe.start(http)
@@ -308,12 +308,12 @@ async def measure(sizes: list[int], rounds: int, warmup: int, rate: float, page_
         floor = await attempt(measure_floor(n, rounds, warmup, think, active_pairs), progress)
         progress(f'[{NAME}] N={n}: floor (bare NiceGUI page) ...')
         nicegui = await attempt(measure_nicegui_floor(n, rounds, warmup, think, active_pairs), progress)
-        rows.append({'n': n, 'think_s': think, 'app': app, 'floor': floor, 'nicegui_floor': nicegui,
-                     **{f'ratio_{metric}_p99': ratio(dig(app, metric, 'p99_ms'), dig(floor, metric, 'p99_ms'))
-                        for metric in ('ring', 'accept')},
-                     **{f'nicegui_floor_ratio_{metric}_p99': ratio(dig(nicegui, metric, 'p99_ms'),
-                                                                   dig(floor, metric, 'p99_ms'))
-                        for metric in ('ring', 'accept')}})
+        row = {'n': n, 'think_s': think, 'app': app, 'floor': floor, 'nicegui_floor': nicegui}
+        for metric in ('ring', 'accept'):
+            relay_p99 = dig(floor, metric, 'p99_ms')
+            row[f'ratio_{metric}_p99'] = ratio(dig(app, metric, 'p99_ms'), relay_p99)
+            row[f'nicegui_floor_ratio_{metric}_p99'] = ratio(dig(nicegui, metric, 'p99_ms'), relay_p99)
+        rows.append(row)
     return rows
 
 
