@@ -73,8 +73,8 @@ def test_presence_burst_benchmark(tmp_path: Path) -> None:
             positive(measured['delivery']['p99_ms'], measured['settle_s'], measured['messages_per_change'])
             finite(measured['server_cpu_ms_per_change'])
     positive(row['ratio_login_delivery_p99'])
-    positive(row['app']['login']['last_change_s'], row['page_floor']['all_connected_s'],
-             row['page_floor']['server_cpu_ms_per_page'])
+    positive(row['app']['login']['last_change_s'], row['page_floor']['all_connected_s'])
+    finite(row['page_floor']['server_cpu_ms_per_page'])  # the kernel counts CPU in 10 ms ticks: one page may read 0
 
 
 def test_memory_benchmark(tmp_path: Path) -> None:
