@@ -1,4 +1,5 @@
-"""The server's garbage-collection policy: survivors of a full collection are frozen, unfrozen once the heap doubled."""
+"""The server's garbage-collection policy: survivors of the older generations' collections are frozen, unfrozen once
+the heap doubled."""
 from __future__ import annotations
 
 import asyncio
@@ -12,6 +13,24 @@ from ui.garbage_collection import FreezeSurvivors
 async def full_collection() -> None:
     gc.collect()
     await asyncio.sleep(0)  # the policy acts on the event loop, right after the collector
+
+
+async def test_survivors_of_the_middle_generation_are_frozen_not_of_the_young_one() -> None:
+    gc.unfreeze()
+    gc.disable()
+    policy = FreezeSurvivors(asyncio.get_running_loop())
+    try:
+        at_start = gc.get_freeze_count()
+        survivors = [[index] for index in range(5000)]
+        gc.collect(0)
+        await asyncio.sleep(0)
+        assert gc.get_freeze_count() < at_start + len(survivors)  # the young one runs hundreds of times a second
+        gc.collect(1)
+        await asyncio.sleep(0)
+        assert gc.get_freeze_count() >= at_start + len(survivors)
+    finally:
+        policy.stop()
+        gc.enable()
 
 
 async def test_survivors_are_frozen_until_the_heap_doubles() -> None:

@@ -4,10 +4,17 @@ CPython's full collection walks every tracked object while the event loop waits.
 per element, so open dashboards are most of the heap: measured here, 100 dashboards (about 300,000 objects) made
 every full collection stall the server for about 0.4 s, ringing and presence included (bench/ring_latency.py).
 
-So objects that survived a full collection are frozen (`gc.freeze`): later full collections walk only what is
-newer (measured: about 40,000 objects, 60 ms, at the same 100 dashboards), and frozen objects are still freed by
-reference counting. Only reference cycles among frozen objects would wait; once the heap has doubled, everything
-is unfrozen, so the next full collection walks everything once (and freezes the survivors again).
+So objects that survived a collection of the two older generations are frozen (`gc.freeze`): later collections
+walk only what is newer, and frozen objects are still freed by reference counting. The middle generation's
+survivors too, not only the full collection's: each open tab's browser acks every 3 s, and each ack renews its
+socket's wait (a task, a future, a timer: about 25 objects) until the next one. Those outlive the young
+collections, and at 1,000 open dashboards 70,000 to 90,000 of them reached each full collection, every 10 s or
+so, which stalled the server 60 to 95 ms (logged from `gc.callbacks` in the ring benchmark); frozen after each
+middle collection (10 to 30 ms, as before), no full collection came during the benchmark's calls at all.
+
+Only reference cycles among frozen objects would wait (NiceGUI's deleted elements, the commonest, no longer make
+them: ui/deleted_elements.py); once the heap has doubled, everything is unfrozen, so the next full collection walks
+everything once (and freezes the survivors again).
 
 The heap is measured in pymalloc blocks (`sys.getallocatedblocks`, well under a millisecond), not by counting
 the frozen set: `gc.get_freeze_count()` walks all of it, which at 1,000 dashboards stalled the server 160 to
@@ -31,10 +38,10 @@ class FreezeSurvivors:
         gc.callbacks.append(self._collected)
 
     def _collected(self, phase: str, info: dict) -> None:
-        if phase == 'stop' and info['generation'] == 2:
-            self._loop.call_soon_threadsafe(self._after_full_collection)  # not from inside the collector
+        if phase == 'stop' and info['generation'] >= 1:  # the young one runs hundreds of times a second
+            self._loop.call_soon_threadsafe(self._after_collection)  # not from inside the collector
 
-    def _after_full_collection(self) -> None:
+    def _after_collection(self) -> None:
         gc.freeze()
         blocks = sys.getallocatedblocks()
         if blocks > UNFREEZE_GROWTH * max(self._blocks_at_unfreeze, MIN_BLOCKS):
