@@ -346,10 +346,10 @@ async def measure_page_floor(n: int, burst_size: int, pause: float) -> dict:
             gc.collect()
             gc.freeze()
             await asyncio.sleep(pause)
-            burst = [Tab(server.url, http, name=f'burst{i}') for i in range(burst_size)]
             meter = CpuMeter(server.process.pid)
             started = time.perf_counter()
-            await asyncio.gather(*(tab.open('/') for tab in burst))
+            burst = await open_pages(server.url, http, {f'burst{i}': '/' for i in range(burst_size)},
+                                     concurrency=burst_size)  # all at once
             connected_s = time.perf_counter() - started
             cpu = meter.stop()
             gc.unfreeze()

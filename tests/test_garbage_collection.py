@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ui import garbage_collection
 from ui.garbage_collection import FreezeSurvivors
@@ -15,11 +17,21 @@ async def full_collection() -> None:
     await asyncio.sleep(0)  # the policy acts on the event loop, right after the collector
 
 
-async def test_survivors_of_the_middle_generation_are_frozen_not_of_the_young_one() -> None:
+@contextmanager
+def policy_alone() -> Iterator[FreezeSurvivors]:
+    """The policy with nothing frozen before it, and only the collections a test runs."""
     gc.unfreeze()
-    gc.disable()
+    gc.disable()  # an automatic collection while a test builds its objects would freeze them first
     policy = FreezeSurvivors(asyncio.get_running_loop())
     try:
+        yield policy
+    finally:
+        policy.stop()
+        gc.enable()
+
+
+async def test_survivors_of_the_middle_generation_are_frozen_not_of_the_young_one() -> None:
+    with policy_alone():
         at_start = gc.get_freeze_count()
         survivors = [[index] for index in range(5000)]
         gc.collect(0)
@@ -28,16 +40,10 @@ async def test_survivors_of_the_middle_generation_are_frozen_not_of_the_young_on
         gc.collect(1)
         await asyncio.sleep(0)
         assert gc.get_freeze_count() >= at_start + len(survivors)
-    finally:
-        policy.stop()
-        gc.enable()
 
 
 async def test_survivors_are_frozen_until_the_heap_doubles() -> None:
-    gc.unfreeze()
-    gc.disable()  # only the collections below: an automatic one while the heap grows would freeze it first
-    policy = FreezeSurvivors(asyncio.get_running_loop())
-    try:
+    with policy_alone() as policy:
         at_start = gc.get_freeze_count()
         assert at_start > 0  # what exists at start-up
         survivors = [[index] for index in range(5000)]
@@ -53,8 +59,5 @@ async def test_survivors_are_frozen_until_the_heap_doubles() -> None:
         assert refrozen >= len(survivors) + len(grown)  # ... and freezes its survivors again
         await full_collection()
         assert gc.get_freeze_count() >= refrozen  # the heap has not doubled again: stays frozen
-    finally:
-        policy.stop()
-        gc.enable()
     await full_collection()
     assert gc.get_freeze_count() == 0 and policy._collected not in gc.callbacks
