@@ -14,6 +14,8 @@ def main() -> None:
         settings = load_settings()
     except SettingsError as error:
         sys.exit(f'ringboard: cannot start: {error}')
+    for warning in settings.warnings:
+        print(f'ringboard: warning: {warning}', file=sys.stderr)
     # NiceGUI picks its session folder when it is imported: keep the sessions beside the database.
     os.environ.setdefault('NICEGUI_STORAGE_PATH', str(settings.data_dir / 'sessions'))
     from nicegui import app, ui
@@ -29,7 +31,8 @@ def main() -> None:
                  f'(DATA_DIR={settings.data_dir}): {reason}')
     start_app(app, services)
     ui.run(host=settings.host, port=settings.port, title='ringboard', favicon='📞', show=False,
-           reload='--reload' in sys.argv, storage_secret=services.storage_secret, show_welcome_message=True)
+           reload='--reload' in sys.argv, storage_secret=services.storage_secret, show_welcome_message=True,
+           ssl_certfile=settings.ssl_certfile or None, ssl_keyfile=settings.ssl_keyfile or None)
 
 
 if __name__ in {'__main__', '__mp_main__'}:

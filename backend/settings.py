@@ -5,6 +5,7 @@ import ipaddress
 import json
 import os
 import re
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,12 @@ class Settings:
     signaling: str = 'server'
     token_ttl: int = 3600
     agora_sdk_url: str = DEFAULT_AGORA_SDK_URL
+    ssl_certfile: str = ''
+    ssl_keyfile: str = ''
+    turn_urls: tuple[str, ...] = ()
+    turn_secret: str = ''
+    turn_ttl: int = 86400
+    ice_transport_policy: str = 'all'
 
     @property
     def agora_enabled(self) -> bool:
@@ -48,6 +55,19 @@ class Settings:
         if not self.agora_enabled:
             return 'embedded'
         return 'agora' if self.signaling == 'agora-rtm' else 'hybrid'
+
+    @property
+    def warnings(self) -> list[str]:
+        """Settings that are valid but have no effect in this mode, one line each (printed at start-up)."""
+        if self.mode == 'embedded':
+            return []
+        ignored = [name for name, value in (('ICE_SERVERS', self.ice_servers), ('TURN_URLS', self.turn_urls),
+                                            ('TURN_SECRET', self.turn_secret),
+                                            ('ICE_TRANSPORT_POLICY', self.ice_transport_policy != 'all')) if value]
+        if not ignored:
+            return []
+        return [f'{", ".join(ignored)} {"has" if len(ignored) == 1 else "have"} no effect in {self.mode} mode: '
+                'the media goes through Agora RTC']
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +90,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f'SIGNALING must be "server" or "agora-rtm", not {signaling!r}')
     if signaling == 'agora-rtm' and not app_id:
         raise SettingsError('SIGNALING=agora-rtm needs AGORA_APP_ID and AGORA_APP_CERTIFICATE')
+    ice_servers = _ice_servers(get('ICE_SERVERS'))
     return Settings(
         host=_host(get('HOST') or '127.0.0.1'),
         port=_number(get, 'PORT', 8080, 1, 65535, int),
@@ -77,12 +98,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=_database_url(get('DATABASE_URL')) or f'sqlite:///{data_dir / "ringboard.db"}',
         storage_secret=get('STORAGE_SECRET'),
         ring_timeout=_number(get, 'RING_TIMEOUT', 45.0, 1, 600, float),
-        ice_servers=_ice_servers(get('ICE_SERVERS')),
+        ice_servers=ice_servers,
         agora_app_id=app_id,
         agora_app_certificate=certificate,
         signaling=signaling,
         token_ttl=_number(get, 'TOKEN_TTL', 3600, 60, 86400, int),
         agora_sdk_url=_sdk_url(get('AGORA_SDK_URL')),
+        **_tls(get('SSL_CERTFILE'), get('SSL_KEYFILE')),
+        **_turn(get, ice_servers, embedded=not app_id),
     )
 
 
@@ -150,3 +173,54 @@ def _sdk_url(raw: str) -> str:
     if not folder.is_dir():
         raise SettingsError(f'AGORA_SDK_URL must be an http(s) URL or an existing folder, not {raw!r}')
     return str(folder)
+
+
+def _tls(certfile: str, keyfile: str) -> dict:
+    """SSL_CERTFILE and SSL_KEYFILE: both or neither, readable, and the key belonging to the certificate."""
+    if not certfile and not keyfile:
+        return {}
+    if not certfile or not keyfile:
+        raise SettingsError('SSL_CERTFILE and SSL_KEYFILE must be set together (or neither)')
+    paths, texts = {}, {}
+    for name, raw in (('SSL_CERTFILE', certfile), ('SSL_KEYFILE', keyfile)):
+        paths[name] = str((PROJECT_DIR / Path(raw).expanduser()).resolve())
+        try:
+            texts[name] = Path(paths[name]).read_text(errors='replace')
+        except OSError as error:
+            raise SettingsError(f'{name} cannot be read: {raw} ({error.strerror or error})') from None
+    if '-----BEGIN CERTIFICATE-----' not in texts['SSL_CERTFILE']:
+        raise SettingsError(f'SSL_CERTFILE is not a PEM certificate: {certfile}')
+    if 'PRIVATE KEY-----' not in texts['SSL_KEYFILE']:
+        raise SettingsError(f'SSL_KEYFILE is not a PEM private key: {keyfile}')
+    if 'ENCRYPTED' in texts['SSL_KEYFILE']:  # uvicorn would ask for the passphrase on the terminal
+        raise SettingsError(f'SSL_KEYFILE is protected by a passphrase; give the key without one: {keyfile}')
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+            paths['SSL_CERTFILE'], paths['SSL_KEYFILE'], password=lambda: b'')
+    except ssl.SSLError as error:
+        if error.reason == 'KEY_VALUES_MISMATCH':
+            raise SettingsError('SSL_KEYFILE is not the private key of the certificate in SSL_CERTFILE') from None
+        raise SettingsError(f'SSL_CERTFILE and SSL_KEYFILE cannot be used ({error.reason or error})') from None
+    return {'ssl_certfile': paths['SSL_CERTFILE'], 'ssl_keyfile': paths['SSL_KEYFILE']}
+
+
+def _turn(get, ice_servers: tuple[dict, ...], *, embedded: bool) -> dict:
+    """TURN_URLS, TURN_SECRET, TURN_TTL and ICE_TRANSPORT_POLICY (used in embedded mode only)."""
+    urls = tuple(url.strip() for url in get('TURN_URLS').split(',') if url.strip())
+    for url in urls:
+        if not re.match(r'turns?:[^\s]+$', url):
+            raise SettingsError(f'TURN_URLS must be comma-separated turn: or turns: URLs like '
+                                f'turn:turn.example.org:3478, not {url!r}')
+    secret = get('TURN_SECRET')
+    if bool(urls) != bool(secret):
+        raise SettingsError('TURN_URLS and TURN_SECRET must be set together (or neither)')
+    policy = get('ICE_TRANSPORT_POLICY') or 'all'
+    if policy not in {'all', 'relay'}:
+        raise SettingsError(f'ICE_TRANSPORT_POLICY must be "all" or "relay", not {policy!r}')
+    static_turn = any(re.match(r'turns?:', url) for server in ice_servers
+                      for url in ([server['urls']] if isinstance(server['urls'], str) else server['urls']))
+    if policy == 'relay' and embedded and not urls and not static_turn:
+        raise SettingsError('ICE_TRANSPORT_POLICY=relay needs a TURN server: set TURN_URLS and TURN_SECRET '
+                            '(or a turn: entry in ICE_SERVERS)')
+    return {'turn_urls': urls, 'turn_secret': secret, 'ice_transport_policy': policy,
+            'turn_ttl': _number(get, 'TURN_TTL', 86400, 60, 7 * 86400, int)}

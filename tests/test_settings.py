@@ -15,6 +15,8 @@ import pytest
 from backend.settings import PROJECT_DIR, Settings, SettingsError, load_settings
 from backend.storage_secret import load_or_create_storage_secret
 
+from .self_signed import self_signed_certificate
+
 APP_ID = '0123456789abcdef0123456789ABCDEF'
 CERTIFICATE = 'fedcba9876543210fedcba9876543210'
 
@@ -158,6 +160,7 @@ def test_os_environ_is_read_by_default(monkeypatch):
 
 DOTENV_SETTINGS = ('HOST', 'DATABASE_URL', 'STORAGE_SECRET', 'ICE_SERVERS', 'AGORA_APP_ID', 'AGORA_APP_CERTIFICATE',
                    'SIGNALING', 'TOKEN_TTL', 'RING_TIMEOUT', 'AGORA_SDK_URL')
+DOTENV_SETTINGS += ('SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY')
 
 
 def run_main(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess:
@@ -203,6 +206,110 @@ def test_main_with_an_unusable_data_dir_exits_with_one_line(tmp_path):
     blocker.write_text('not a folder')
     result = run_main(tmp_path, PORT='8080', DATA_DIR=str(blocker / 'data'))
     assert_one_line_refusal(result, 'DATA_DIR', str(blocker / 'data'))
+
+
+def test_main_with_a_mismatched_certificate_and_key_exits_with_one_line(tmp_path):
+    certificate, _ = self_signed_certificate(tmp_path, 'one')
+    _, other_key = self_signed_certificate(tmp_path, 'two')
+    result = run_main(tmp_path, PORT='8080', SSL_CERTFILE=str(certificate), SSL_KEYFILE=str(other_key))
+    line = assert_one_line_refusal(result)
+    assert line == 'ringboard: cannot start: SSL_KEYFILE is not the private key of the certificate in SSL_CERTFILE'
+
+
+def test_main_with_an_unreadable_key_exits_with_one_line(tmp_path):
+    certificate, _ = self_signed_certificate(tmp_path)
+    result = run_main(tmp_path, PORT='8080', SSL_CERTFILE=str(certificate), SSL_KEYFILE=str(tmp_path / 'missing.key'))
+    assert_one_line_refusal(result, 'SSL_KEYFILE', 'missing.key')
+
+
+# --- across a network: HTTPS, TURN and the ICE policy ----------------------------------------------------------
+
+TURN = {'TURN_URLS': 'turn:turn.example.org:3478, turns:turn.example.org:5349?transport=tcp',
+        'TURN_SECRET': 'north-wind'}
+
+
+def test_network_defaults():
+    settings = load_settings({})
+    assert (settings.ssl_certfile, settings.ssl_keyfile) == ('', '')
+    assert (settings.turn_urls, settings.turn_secret, settings.turn_ttl) == ((), '', 86400)
+    assert settings.ice_transport_policy == 'all'
+    assert settings.warnings == []
+
+
+def test_turn_settings_are_read():
+    settings = load_settings({**TURN, 'TURN_TTL': '3600', 'ICE_TRANSPORT_POLICY': 'relay'})
+    assert settings.turn_urls == ('turn:turn.example.org:3478', 'turns:turn.example.org:5349?transport=tcp')
+    assert (settings.turn_secret, settings.turn_ttl, settings.ice_transport_policy) == ('north-wind', 3600, 'relay')
+    assert settings.warnings == []
+
+
+def test_relay_with_a_static_turn_server_is_enough():
+    servers = json.dumps([{'urls': 'turn:turn.example.org:3478', 'username': 'u', 'credential': 'p'}])
+    assert load_settings({'ICE_SERVERS': servers, 'ICE_TRANSPORT_POLICY': 'relay'}).ice_transport_policy == 'relay'
+
+
+def test_a_certificate_and_its_key_are_accepted(tmp_path):
+    certificate, key = self_signed_certificate(tmp_path)
+    settings = load_settings({'SSL_CERTFILE': str(certificate), 'SSL_KEYFILE': str(key)})
+    assert (settings.ssl_certfile, settings.ssl_keyfile) == (str(certificate), str(key))
+
+
+@pytest.mark.parametrize(('env', 'setting'), [
+    pytest.param({'TURN_URLS': 'turn:a.org:3478'}, 'TURN_SECRET', id='turn-without-secret'),
+    pytest.param({'TURN_SECRET': 'x'}, 'TURN_URLS', id='secret-without-turn'),
+    pytest.param({**TURN, 'TURN_URLS': 'stun:a.org:3478'}, 'TURN_URLS', id='turn-url-stun'),
+    pytest.param({**TURN, 'TURN_URLS': 'turn.example.org:3478'}, 'TURN_URLS', id='turn-url-no-scheme'),
+    pytest.param({**TURN, 'TURN_TTL': '10'}, 'TURN_TTL', id='turn-ttl-short'),
+    pytest.param({**TURN, 'TURN_TTL': 'a day'}, 'TURN_TTL', id='turn-ttl-word'),
+    pytest.param({'ICE_TRANSPORT_POLICY': 'none'}, 'ICE_TRANSPORT_POLICY', id='policy-bogus'),
+    pytest.param({'ICE_TRANSPORT_POLICY': 'relay'}, 'ICE_TRANSPORT_POLICY', id='relay-without-turn'),
+    pytest.param({'ICE_TRANSPORT_POLICY': 'relay', 'ICE_SERVERS': '[{"urls": "stun:a.org"}]'},
+                 'ICE_TRANSPORT_POLICY', id='relay-with-only-stun'),
+    pytest.param({'SSL_CERTFILE': 'cert.pem'}, 'SSL_KEYFILE', id='certificate-without-key'),
+    pytest.param({'SSL_KEYFILE': 'key.pem'}, 'SSL_CERTFILE', id='key-without-certificate'),
+    pytest.param({'SSL_CERTFILE': '/no/such.crt', 'SSL_KEYFILE': '/no/such.key'}, 'SSL_CERTFILE',
+                 id='certificate-missing'),
+])
+def test_bad_network_value_names_its_setting(env, setting):
+    with pytest.raises(SettingsError) as refusal:
+        load_settings(env)
+    assert setting in str(refusal.value)
+
+
+def test_files_that_are_not_a_certificate_and_its_plain_key_are_refused(tmp_path):
+    certificate, key = self_signed_certificate(tmp_path)
+    with pytest.raises(SettingsError, match='SSL_CERTFILE is not a PEM certificate'):
+        load_settings({'SSL_CERTFILE': str(key), 'SSL_KEYFILE': str(key)})
+    with pytest.raises(SettingsError, match='SSL_KEYFILE is not a PEM private key'):
+        load_settings({'SSL_CERTFILE': str(certificate), 'SSL_KEYFILE': str(certificate)})
+    locked = tmp_path / 'locked.key'
+    subprocess.run(['openssl', 'pkey', '-in', str(key), '-aes256', '-passout', 'pass:hunter2', '-out', str(locked)],
+                   check=True, capture_output=True)
+    with pytest.raises(SettingsError, match='SSL_KEYFILE is protected by a passphrase'):
+        load_settings({'SSL_CERTFILE': str(certificate), 'SSL_KEYFILE': str(locked)})
+
+
+def test_a_secret_is_never_echoed():
+    with pytest.raises(SettingsError) as refusal:
+        load_settings({'TURN_URLS': 'turn:a.org', 'TURN_SECRET': 'hunter2secret', 'TURN_TTL': 'x'})
+    assert 'hunter2secret' not in str(refusal.value)
+
+
+@pytest.mark.parametrize('signaling', ['server', 'agora-rtm'])
+def test_ice_settings_are_a_warning_in_the_agora_modes(signaling):
+    settings = load_settings({'AGORA_APP_ID': APP_ID, 'AGORA_APP_CERTIFICATE': CERTIFICATE, 'SIGNALING': signaling,
+                              **TURN, 'ICE_TRANSPORT_POLICY': 'relay'})
+    assert settings.warnings == [f'TURN_URLS, TURN_SECRET, ICE_TRANSPORT_POLICY have no effect in {settings.mode} '
+                                 'mode: the media goes through Agora RTC']
+    relay_alone = load_settings({'AGORA_APP_ID': APP_ID, 'AGORA_APP_CERTIFICATE': CERTIFICATE,
+                                 'ICE_TRANSPORT_POLICY': 'relay'})  # no TURN server: not an error here
+    assert relay_alone.warnings == \
+        ['ICE_TRANSPORT_POLICY has no effect in agora mode: the media goes through Agora RTC']
+
+
+def test_main_prints_the_warning_and_starts(start_app):
+    app = start_app(AGORA_APP_ID=APP_ID, AGORA_APP_CERTIFICATE=CERTIFICATE, SIGNALING='server', **TURN)
+    assert 'ringboard: warning: TURN_URLS, TURN_SECRET have no effect in hybrid mode' in app.log()
 
 
 # --- the storage secret ------------------------------------------------------------------------------------
