@@ -12,6 +12,7 @@ from .call_registry import CallRegistry
 from .database import create_database
 from .directory import Directory
 from .directory_order import DirectoryOrder
+from .ice_config import IceConfig
 from .presence import Presence
 from .settings import Settings
 from .storage_secret import load_or_create_storage_secret
@@ -29,6 +30,7 @@ class Services:
     history: CallHistory
     storage_secret: str
     agora: AgoraCredentials | None  # None in embedded mode
+    ice: IceConfig  # what the browsers' peer connections get in embedded mode
 
 
 def create_services(settings: Settings) -> Services:
@@ -49,7 +51,9 @@ def create_services(settings: Settings) -> Services:
                                                                     presence.status(account.username)}))
     agora = AgoraCredentials(settings.agora_app_id, settings.agora_app_certificate, settings.token_ttl, calls) \
         if settings.agora_enabled else None
+    ice = IceConfig(static_servers=settings.ice_servers, turn_urls=settings.turn_urls, turn_secret=settings.turn_secret,
+                    turn_ttl=settings.turn_ttl, transport_policy=settings.ice_transport_policy, calls=calls)
     return Services(settings=settings, sessions=sessions, accounts=accounts, directory=directory,
                     directory_order=directory_order, presence=presence, calls=calls, history=CallHistory(sessions),
                     storage_secret=load_or_create_storage_secret(settings.storage_secret, settings.data_dir),
-                    agora=agora)
+                    agora=agora, ice=ice)

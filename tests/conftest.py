@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from .app_server import AppServer
+from .turn_server import TurnServer
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / 'test-artifacts'
 
@@ -16,7 +17,8 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data_dir = tmp_path / 'data'
     # Empty means "the default" and, unlike a missing variable, is not filled in again from a .env file.
     for name in ('DATABASE_URL', 'STORAGE_SECRET', 'RING_TIMEOUT', 'ICE_SERVERS', 'AGORA_APP_ID',
-                 'AGORA_APP_CERTIFICATE', 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT', 'AGORA_SDK_URL'):
+                 'AGORA_APP_CERTIFICATE', 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT', 'AGORA_SDK_URL',
+                 'SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY'):
         monkeypatch.setenv(name, '')
     monkeypatch.setenv('DATA_DIR', str(data_dir))
     return data_dir
@@ -35,6 +37,14 @@ def start_app(tmp_path: Path) -> Iterator:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def turn_server(tmp_path: Path) -> Iterator[TurnServer]:
+    """Debian's coturn on a free loopback port with a shared secret; stopped after the test."""
+    server = TurnServer(tmp_path / 'turn', secret='ringboard-turn-test-secret')
+    yield server
+    server.stop()
 
 
 # Playwright's sync API keeps an event loop running while it is open: it ends with each module, before the

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Installs what the tests need and runs them: Python packages from PyPI, and Debian's Chromium for the
-# browser tests where none is installed (never a browser download of the test tool's own).
+# Installs what the tests need and runs them: Python packages from PyPI, and from Debian where missing Chromium for
+# the browser tests (never a browser download of the test tool's own), coturn for the TURN tests and openssl for
+# the HTTPS tests' certificate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
-if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+missing=()
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+command -v turnserver >/dev/null || missing+=(coturn)
+command -v openssl >/dev/null || missing+=(openssl)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
 fi
 python -m tests.agora_sdk_cache >/dev/null  # the real Agora SDKs from npm, cached in .cache/ (not committed)
 python -m ruff check .
