@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -23,9 +24,11 @@ class ServerProcess:
     `ready_path` answers."""
 
     def __init__(self, args: list[str], data_dir: Path, *, cwd: Path, ready_path: str, env: dict[str, str],
-                 timeout: float = 30) -> None:
+                 timeout: float = 30, certificate: str = '') -> None:
         self.port = free_port()
-        self.url = f'http://127.0.0.1:{self.port}'
+        self.url = f'{"https" if certificate else "http"}://127.0.0.1:{self.port}'
+        # Served with a test's self-signed certificate: trust that one certificate.
+        self._tls = ssl.create_default_context(cafile=certificate) if certificate else None
         self.data_dir = data_dir
         self.log_path = data_dir / 'server.log'
         # The test process's PYTEST_* and NICEGUI_* variables would put NiceGUI into its own test mode.
@@ -43,7 +46,7 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f'{args} exited with {self.process.returncode}:\n{self.log()}')
             try:
-                urllib.request.urlopen(self.url + ready_path, timeout=1)
+                urllib.request.urlopen(self.url + ready_path, timeout=1, context=self._tls)
                 return
             except OSError:
                 time.sleep(0.1)
@@ -66,4 +69,5 @@ class ServerProcess:
 class AppServer(ServerProcess):
     def __init__(self, data_dir: Path, **settings: str) -> None:
         super().__init__(['main.py'], data_dir, cwd=PROJECT_DIR, ready_path='/login',
-                         env={'DATA_DIR': str(data_dir), **settings})
+                         env={'DATA_DIR': str(data_dir), **settings},
+                         certificate=settings.get('SSL_CERTFILE', ''))
