@@ -22,6 +22,7 @@ def main() -> None:
 
     from backend.services import create_services
     from ui.app_shell import start_app
+    from ui.branding import favicon
 
     try:
         services = create_services(settings)
@@ -30,7 +31,7 @@ def main() -> None:
         sys.exit(f'ringboard: cannot start: cannot open the database (DATABASE_URL) or the data folder '
                  f'(DATA_DIR={settings.data_dir}): {reason}')
     start_app(app, services)
-    ui.run(host=settings.host, port=settings.port, title='ringboard', favicon='📞', show=False,
+    ui.run(host=settings.host, port=settings.port, title=settings.app_name, favicon=favicon(settings), show=False,
            reload='--reload' in sys.argv, storage_secret=services.storage_secret, show_welcome_message=True,
            ssl_certfile=settings.ssl_certfile or None, ssl_keyfile=settings.ssl_keyfile or None)
 

@@ -44,6 +44,9 @@ class Settings:
     turn_secret: str = ''
     turn_ttl: int = 86400
     ice_transport_policy: str = 'all'
+    app_name: str = 'ringboard'
+    app_logo: str = ''  # an http(s) URL, or the absolute path of a local image file
+    brand_color: str = ''  # '#rrggbb'; empty keeps Quasar's primary colour
 
     @property
     def agora_enabled(self) -> bool:
@@ -106,6 +109,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         agora_sdk_url=_sdk_url(get('AGORA_SDK_URL')),
         **_tls(get('SSL_CERTFILE'), get('SSL_KEYFILE')),
         **_turn(get, ice_servers, embedded=not app_id),
+        app_name=_app_name(get('APP_NAME')),
+        app_logo=_app_logo(get('APP_LOGO')),
+        brand_color=_brand_color(get('BRAND_COLOR')),
     )
 
 
@@ -224,3 +230,31 @@ def _turn(get, ice_servers: tuple[dict, ...], *, embedded: bool) -> dict:
                             '(or a turn: entry in ICE_SERVERS)')
     return {'turn_urls': urls, 'turn_secret': secret, 'ice_transport_policy': policy,
             'turn_ttl': _number(get, 'TURN_TTL', 86400, 60, 7 * 86400, int)}
+
+
+def _app_name(raw: str) -> str:
+    if not raw:
+        return 'ringboard'
+    if len(raw) > 40 or not raw.isprintable():
+        raise SettingsError(f'APP_NAME must be 1 to 40 printable characters, not {raw!r}')
+    return raw
+
+
+LOGO_SUFFIXES = ('.png', '.jpg', '.jpeg', '.gif', '.svg', '.webp', '.ico')
+
+
+def _app_logo(raw: str) -> str:
+    """An http(s) URL as it is, or a local image file (relative to the project) as an absolute path."""
+    if not raw or re.match(r'https?://\S+$', raw):
+        return raw
+    path = (PROJECT_DIR / Path(raw).expanduser()).resolve()
+    if not path.is_file() or path.suffix.lower() not in LOGO_SUFFIXES:
+        raise SettingsError(f'APP_LOGO must be an http(s) URL or an existing image file '
+                            f'({", ".join(LOGO_SUFFIXES)}), not {raw!r}')
+    return str(path)
+
+
+def _brand_color(raw: str) -> str:
+    if raw and not re.fullmatch(r'#[0-9a-fA-F]{6}', raw):
+        raise SettingsError(f'BRAND_COLOR must be a colour like #1a73e8, not {raw!r}')
+    return raw.lower()

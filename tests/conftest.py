@@ -18,7 +18,8 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # Empty means "the default" and, unlike a missing variable, is not filled in again from a .env file.
     for name in ('DATABASE_URL', 'STORAGE_SECRET', 'RING_TIMEOUT', 'ICE_SERVERS', 'AGORA_APP_ID',
                  'AGORA_APP_CERTIFICATE', 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT', 'AGORA_SDK_URL',
-                 'SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY'):
+                 'SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY',
+                 'APP_NAME', 'APP_LOGO', 'BRAND_COLOR'):
         monkeypatch.setenv(name, '')
     monkeypatch.setenv('DATA_DIR', str(data_dir))
     return data_dir

@@ -100,6 +100,14 @@ def test_good_hosts(host):
     pytest.param({'AGORA_SDK_URL': '/no/such/folder'}, 'AGORA_SDK_URL', id='sdk-url-missing-folder'),
     pytest.param({'DATABASE_URL': 'not a url'}, 'DATABASE_URL', id='database-url-garbage'),
     pytest.param({'DATABASE_URL': 'postgresql://u:p@h:port/db'}, 'DATABASE_URL', id='database-url-bad-port'),
+    pytest.param({'APP_NAME': 'x' * 41}, 'APP_NAME', id='app-name-too-long'),
+    pytest.param({'APP_NAME': 'Acme\tCalls'}, 'APP_NAME', id='app-name-control-character'),
+    pytest.param({'APP_LOGO': '/no/such/logo.png'}, 'APP_LOGO', id='logo-missing-file'),
+    pytest.param({'APP_LOGO': 'README.md'}, 'APP_LOGO', id='logo-not-an-image'),
+    pytest.param({'APP_LOGO': 'ftp://example.org/logo.png'}, 'APP_LOGO', id='logo-not-http'),
+    pytest.param({'BRAND_COLOR': 'red'}, 'BRAND_COLOR', id='color-name'),
+    pytest.param({'BRAND_COLOR': '#12345'}, 'BRAND_COLOR', id='color-five-digits'),
+    pytest.param({'BRAND_COLOR': '#12345g'}, 'BRAND_COLOR', id='color-not-hex'),
 ])
 def test_bad_value_names_its_setting(env, setting):
     with pytest.raises(SettingsError) as refusal:
@@ -118,6 +126,17 @@ def test_a_database_password_is_not_echoed():
     with pytest.raises(SettingsError) as refusal:
         load_settings({'DATABASE_URL': 'postgresql://u:hunter2secret@h:port/db'})
     assert 'hunter2secret' not in str(refusal.value)
+
+
+def test_branding_defaults_and_values(tmp_path):
+    settings = load_settings({})
+    assert (settings.app_name, settings.app_logo, settings.brand_color) == ('ringboard', '', '')
+    logo = tmp_path / 'logo.svg'
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    settings = load_settings({'APP_NAME': ' Acme Calls ', 'APP_LOGO': str(logo), 'BRAND_COLOR': '#1A73E8'})
+    assert (settings.app_name, settings.app_logo, settings.brand_color) == ('Acme Calls', str(logo), '#1a73e8')
+    assert load_settings({'APP_LOGO': 'https://example.org/logo.png'}).app_logo == 'https://example.org/logo.png'
+    assert load_settings({'APP_NAME': 'Звонки 通话'}).app_name == 'Звонки 通话'
 
 
 def test_ice_servers_are_parsed():
@@ -161,6 +180,7 @@ def test_os_environ_is_read_by_default(monkeypatch):
 DOTENV_SETTINGS = ('HOST', 'DATABASE_URL', 'STORAGE_SECRET', 'ICE_SERVERS', 'AGORA_APP_ID', 'AGORA_APP_CERTIFICATE',
                    'SIGNALING', 'TOKEN_TTL', 'RING_TIMEOUT', 'AGORA_SDK_URL')
 DOTENV_SETTINGS += ('SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY')
+DOTENV_SETTINGS += ('APP_NAME', 'APP_LOGO', 'BRAND_COLOR')
 
 
 def run_main(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess:
@@ -199,6 +219,13 @@ def test_main_with_a_bad_database_url_exits_with_one_line(tmp_path):
 
 def test_main_with_an_unknown_database_driver_exits_with_one_line(tmp_path):
     assert_one_line_refusal(run_main(tmp_path, PORT='8080', DATABASE_URL='nosuchdb://host/db'), 'DATABASE_URL')
+
+
+def test_main_with_a_missing_logo_or_a_bad_colour_exits_with_one_line(tmp_path):
+    assert_one_line_refusal(run_main(tmp_path, PORT='8080', APP_LOGO='no/such/logo.png'), 'APP_LOGO',
+                            'no/such/logo.png')
+    assert_one_line_refusal(run_main(tmp_path, PORT='8080', BRAND_COLOR='blue'), 'BRAND_COLOR', "'blue'")
+    assert not (tmp_path / 'data').exists()
 
 
 def test_main_with_an_unusable_data_dir_exits_with_one_line(tmp_path):

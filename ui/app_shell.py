@@ -9,6 +9,7 @@ from backend.database import dispose
 from backend.services import Services
 
 from .agora_sdk import serve_local_sdks
+from .branding import apply_branding
 from .deleted_elements import free_deleted_elements
 from .garbage_collection import FreezeSurvivors
 from .handler_arguments import speed_up_handler_checks
@@ -30,6 +31,7 @@ def start_app(app: App, services: Services) -> None:
     speed_up_handler_checks()
     free_deleted_elements()
     serve_local_sdks(app, services.settings)
+    apply_branding(app, services.settings)
     live = LiveUpdates(services)
     register_pages(services, live)
     collector: list[FreezeSurvivors] = []

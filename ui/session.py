@@ -6,7 +6,9 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-OPEN_PATHS = {'/login', '/register'}
+from .branding import LOGO_ROUTE
+
+OPEN_PATHS = {'/login', '/register', '/favicon.ico', LOGO_ROUTE}  # the login page shows the logo
 
 
 def current_username() -> str | None:

@@ -6,17 +6,18 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
+from backend.settings import Settings
+
+from ..branding import brand_mark
 from ..testids import hook
 
 
 @contextmanager
-def auth_frame(title: str) -> Iterator[ui.label]:
+def auth_frame(title: str, settings: Settings) -> Iterator[ui.label]:
     """Lay out a form; yields the `auth-error` label (hidden until `show_error`)."""
-    ui.page_title(f'{title} · ringboard')
+    ui.page_title(f'{title} · {settings.app_name}')
     with ui.column().classes('absolute-center items-stretch w-80 gap-4'):
-        with ui.row().classes('items-center gap-2 self-center'):
-            ui.icon('ring_volume', size='md').classes('text-primary')
-            ui.label('ringboard').classes('text-2xl font-semibold')
+        brand_mark(settings, 'text-2xl').classes('self-center')
         with ui.card().classes('items-stretch gap-3 p-6'):
             ui.label(title).classes('text-lg font-medium')
             error = hook(ui.label().classes('text-negative text-sm'), 'auth-error')

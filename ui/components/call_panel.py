@@ -151,7 +151,7 @@ class CallPanel:
         with self._area:
             if kind == 'incoming':
                 self._ringing = incoming_banner(call.caller, on_accept=self._accept, on_decline=self._decline)
-                self._sounds.alert(f'📞 {call.caller} is calling', 'Open ringboard to answer')
+                self._sounds.alert(f'📞 {call.caller} is calling', f'Open {self._services.settings.app_name} to answer')
             elif kind == 'outgoing':
                 self._ringing = outgoing_panel(call.callee, on_cancel=lambda: self._act(self._calls.cancel),
                                                preview=media_here)

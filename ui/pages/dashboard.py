@@ -9,6 +9,7 @@ from backend.directory_order import DirectoryOrder
 from backend.services import Services
 
 from ..agora_sdk import RTM_SDK, sdk_base
+from ..branding import brand_mark
 from ..components.agora_signaling import AgoraSignaling
 from ..components.call_history_list import CallHistoryList
 from ..components.call_panel import CallPanel
@@ -26,7 +27,7 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             log_out()
             ui.navigate.to('/login')
             return
-        ui.page_title('ringboard')
+        ui.page_title(services.settings.app_name)
 
         # Every tab of this browser shares the session: logging out in one sends them all to the login page.
         browser = app.storage.browser['id']
@@ -42,8 +43,7 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             live.logouts_of(me).emit(browser)
 
         with ui.header().classes('items-center bg-white text-grey-9 shadow-sm px-6'):
-            ui.icon('ring_volume', size='sm').classes('text-primary')
-            ui.label('ringboard').classes('text-xl font-semibold grow')
+            brand_mark(services.settings).classes('grow')
             ui.icon('account_circle', size='sm').classes('text-grey-7')
             hook(ui.label(me), 'me').classes('font-medium')
             hook(ui.button('Log out', icon='logout', on_click=sign_out), 'logout').props('flat no-caps')

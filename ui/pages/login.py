@@ -35,7 +35,7 @@ def login_page(services: Services, passwords: PasswordWork) -> None:
             log_in(account.username)
             ui.navigate.to('/')
 
-        with auth_frame('Sign in') as error:
+        with auth_frame('Sign in', services.settings) as error:
             username = hook(ui.input('Username').props('autofocus autocomplete=username'), 'login-username')
             password = hook(ui.input('Password', password=True, password_toggle_button=True)
                             .props('autocomplete=current-password'), 'login-password')

@@ -39,7 +39,7 @@ def register_page(services: Services, passwords: PasswordWork) -> None:
             log_in(account.username)
             ui.navigate.to('/')
 
-        with auth_frame('Create an account') as error:
+        with auth_frame('Create an account', services.settings) as error:
             username = hook(ui.input('Username', placeholder='3-32 letters, digits, . _ -')
                             .props('autofocus autocomplete=username'), 'register-username')
             password = hook(ui.input('Password', placeholder='8 to 72 characters', password=True,
