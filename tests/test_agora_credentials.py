@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 
 from backend.agora_credentials import AgoraCredentials, CredentialRefused
-from backend.call_clock import ManualClock
 from backend.call_registry import CallRegistry
 from tokens import parse_token, verify_token
+
+from .manual_clock import ManualClock
 
 APP_ID = '970CA35de60c44645bbae8a215061b33'
 CERTIFICATE = '5CFd2fd1755d40ecb72977518be15d3b'

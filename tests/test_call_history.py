@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.accounts import Accounts
-from backend.call_clock import ManualClock
 from backend.call_history import CallHistory, HistoryEntry
 from backend.call_registry import Call, CallRegistry, EndReason
 from backend.database import CallRecord, create_database, dispose
 from backend.directory import Directory
+
+from .manual_clock import ManualClock
 
 NAMES = ('alice', 'bob', 'carol')
 

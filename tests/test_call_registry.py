@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 import pytest
 
 from backend.accounts import Account
-from backend.call_clock import ManualClock
 from backend.call_registry import (
     ACTIVE,
     CONNECTING,
@@ -21,6 +20,8 @@ from backend.call_registry import (
     EndReason,
 )
 from backend.directory import Directory
+
+from .manual_clock import ManualClock
 
 RING, CONNECT, GRACE = 45.0, 20.0, 30.0
 NAMES = ('alice', 'bob', 'carol', 'dave', 'Erin')  # 'Erin' is registered with a capital on purpose

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import event, func, select
 
 from backend.accounts import Accounts
-from backend.call_clock import ManualClock
 from backend.call_history import CallHistory
 from backend.call_registry import (
     ACTIVE,
@@ -28,6 +27,8 @@ from backend.call_registry import (
 )
 from backend.database import CallRecord, create_database, dispose
 from backend.directory import Directory
+
+from .manual_clock import ManualClock
 
 NAMES = ('alice', 'Bob', 'carol', 'dave', 'Erin')
 RING, CONNECT, GRACE = 45.0, 20.0, 30.0
