@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, sessionmaker
 
-from .call_registry import MISSED_REASONS, Call, EndReason
+from .call_registry import MISSED_REASONS, Call, EndReason, talk_time
 from .database import CallRecord, User
 
 
@@ -32,15 +32,17 @@ class HistoryEntry:
     @classmethod
     def of(cls, call: Call, username: str) -> HistoryEntry:
         """The entry `username` sees for an ended call: the same as `CallHistory.entries` reads back."""
-        ended = call.ended_at or call.created_at
         return cls(call_id=call.id, outgoing=call.caller == username, peer=call.peer_of(username),
-                   result=call.end_reason or EndReason.ERROR, ended_by=call.ended_by,
-                   duration=ended - call.answered_at if call.answered_at is not None else 0.0,
+                   result=call.end_reason or EndReason.ERROR, ended_by=call.ended_by, duration=call.duration,
                    started_at=_utc(call.created_at))
 
 
 def _utc(seconds: float | None) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
+
+
+def _seconds(moment: datetime | None) -> float | None:
+    return moment.timestamp() if moment is not None else None
 
 
 class CallHistory:
@@ -79,7 +81,7 @@ class CallHistory:
             call_id=record.id, outgoing=caller_name == username,
             peer=callee_name if caller_name == username else caller_name,
             result=EndReason(record.end_reason), ended_by=record.ended_by,
-            duration=(record.ended_at - record.answered_at).total_seconds() if record.answered_at else 0.0,
+            duration=talk_time(_seconds(record.answered_at), record.ended_at.timestamp()),
             started_at=record.created_at) for record, caller_name, callee_name in rows]
 
     def missed_count(self, username: str) -> int:

@@ -1,11 +1,13 @@
 """The call registry: the one authority on every call's state.
 
-A call moves `ringing -> connecting -> active -> ended`, or `ringing -> ended`. Every change goes through
-`_apply`, which checks the action against `RULES` (allowed from-states and who may act) and compares the
-call's current state before changing it. All of this is synchronous code on the server's event loop, so a
-transition cannot interleave with another one: when accept, cancel and the ring timeout race, the first to
-run wins and the others find the state already moved and are refused. Records are immutable snapshots
-with a per-call sequence number, so a tab can drop stale or repeated updates.
+A call moves `ringing -> connecting -> active -> ended`, or `ringing -> ended`. Every rule of a call is in the
+tables below: `RULES` says, per action, from which states it may happen, who may take it and what it leads to;
+`INVITE_ENDS` and `TAB_GONE` say which action an invite or a tab going away amounts to. Every change goes
+through `_apply`, the one transition function, which checks the action against its rule before changing the call.
+All of this is synchronous code on the server's event loop, so a transition cannot interleave with another one:
+when accept, cancel and the ring timeout race, the first to run wins and the others find the state already moved
+and are refused. Records are immutable snapshots with a per-call sequence number, so a tab can drop stale or
+repeated updates.
 """
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TypeVar
 
 from .call_clock import CallClock, LoopClock, TimerHandle
+from .call_store import CallStore
 from .signal import Signal
 
 
@@ -46,44 +50,157 @@ MISSED_REASONS = frozenset({EndReason.CANCELLED, EndReason.NO_ANSWER, EndReason.
 
 
 class CallRefused(ValueError):
-    """An invite that cannot even start (calling yourself, an unknown user, already in a call)."""
+    """An action the rules do not allow, or an invite that cannot even start (calling yourself, an unknown user,
+    already in a call)."""
+
+
+class Actor(StrEnum):
+    CALLER = 'caller'
+    CALLEE = 'callee'
+    PARTY = 'party'  # either of the two
+    SERVER = 'server'  # a timer, or the server itself (user None)
+
+    def may_act(self, call: Call, user: str | None) -> bool:
+        if self is Actor.SERVER:
+            return user is None
+        if self is Actor.PARTY:
+            return user in (call.caller, call.callee)
+        return user == (call.caller if self is Actor.CALLER else call.callee)
+
+
+class Action(StrEnum):
+    ACCEPT = 'accept'
+    CALL_BACK = 'call_back'
+    DECLINE = 'decline'
+    CANCEL = 'cancel'
+    RING_TIMEOUT = 'ring_timeout'
+    CALLEE_OFFLINE = 'callee_offline'
+    CALLEE_BUSY = 'callee_busy'
+    MEDIA_CONNECTED = 'media_connected'
+    MEDIA_LOST = 'media_lost'
+    MEDIA_FAILED = 'media_failed'
+    CONNECT_FAILED = 'connect_failed'
+    CONNECT_TIMEOUT = 'connect_timeout'
+    GRACE_TIMEOUT = 'grace_timeout'
+    HANG_UP = 'hang_up'
+    TAB_LOST = 'tab_lost'
+    CALLER_LEFT = 'caller_left'
+    CALLER_MOVED = 'caller_moved'
+    CALLEE_LEFT = 'callee_left'
+    SHUTDOWN = 'shutdown'
+    REFUSED_BUSY = 'refused_busy'
+    PEER_OFFLINE = 'peer_offline'
+    NO_RESPONSE = 'no_response'
+    SIGNALING_FAILED = 'signaling_failed'
+    PEER_LEFT = 'peer_left'
 
 
 @dataclass(frozen=True)
 class Rule:
     from_states: frozenset[CallState]
     to_state: CallState
-    actor: str  # 'caller', 'callee', 'party' (either of the two) or 'server' (a timer)
+    actor: Actor
     reason: EndReason | None = None
     by_peer: bool = False  # the call ended on the other party's side, as the actor reports
+    reconnecting: bool = False  # afterwards: media dropped, waiting out the reconnect grace
+
+    def admits(self, call: Call, user: str | None) -> bool:
+        return call.state in self.from_states and self.actor.may_act(call, user)
 
 
-RULES: dict[str, Rule] = {
-    'accept': Rule(frozenset({RINGING}), CONNECTING, 'callee'),
-    'decline': Rule(frozenset({RINGING}), ENDED, 'callee', EndReason.DECLINED),
-    'cancel': Rule(frozenset({RINGING}), ENDED, 'caller', EndReason.CANCELLED),
-    'ring_timeout': Rule(frozenset({RINGING}), ENDED, 'server', EndReason.NO_ANSWER),
-    'media_connected': Rule(frozenset({CONNECTING, ACTIVE}), ACTIVE, 'party'),
-    'media_lost': Rule(frozenset({ACTIVE}), ACTIVE, 'party'),
+CALLER, CALLEE, PARTY, SERVER = Actor
+ANSWERED = frozenset({CONNECTING, ACTIVE})
+# An action that would leave the call exactly as it is (e.g. the second party's media_connected, a repeated
+# media_lost) is no transition: nothing is emitted and the running timer goes on.
+RULES: dict[Action, Rule] = {
+    Action.ACCEPT: Rule(frozenset({RINGING}), CONNECTING, CALLEE),
+    # Glare: the callee invites the caller while the caller's call rings: an answer, not a second call (before the
+    # busy rule: the callee is busy with this very call).
+    Action.CALL_BACK: Rule(frozenset({RINGING}), CONNECTING, CALLEE),
+    Action.DECLINE: Rule(frozenset({RINGING}), ENDED, CALLEE, EndReason.DECLINED),
+    Action.CANCEL: Rule(frozenset({RINGING}), ENDED, CALLER, EndReason.CANCELLED),
+    Action.RING_TIMEOUT: Rule(frozenset({RINGING}), ENDED, SERVER, EndReason.NO_ANSWER),
+    # An invite's immediate ends (INVITE_ENDS): the new call ends before anyone is told it rang.
+    Action.CALLEE_OFFLINE: Rule(frozenset({RINGING}), ENDED, SERVER, EndReason.OFFLINE),
+    Action.CALLEE_BUSY: Rule(frozenset({RINGING}), ENDED, SERVER, EndReason.BUSY),
+    Action.MEDIA_CONNECTED: Rule(ANSWERED, ACTIVE, PARTY),
+    Action.MEDIA_LOST: Rule(frozenset({ACTIVE}), ACTIVE, PARTY, reconnecting=True),
     # The caller's camera starts while it rings (embedded mode), so it can fail before the answer.
-    'media_failed': Rule(LIVE_STATES, ENDED, 'party', EndReason.MEDIA_FAILED),
-    'connect_failed': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.CONNECT_FAILED),
-    'connect_timeout': Rule(frozenset({CONNECTING}), ENDED, 'server', EndReason.CONNECT_FAILED),
-    'grace_timeout': Rule(frozenset({ACTIVE}), ENDED, 'server', EndReason.CONNECTION_LOST),
-    'hang_up': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.COMPLETED),
-    'tab_lost': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.CONNECTION_LOST),
-    'caller_left': Rule(frozenset({RINGING}), ENDED, 'caller', EndReason.CANCELLED),
-    'caller_moved': Rule(frozenset({RINGING}), RINGING, 'caller'),  # the calling tab reloaded: another takes over
-    'callee_left': Rule(frozenset({RINGING}), ENDED, 'callee', EndReason.OFFLINE),  # nobody is left to answer
-    'shutdown': Rule(LIVE_STATES, ENDED, 'server', EndReason.ERROR),
+    Action.MEDIA_FAILED: Rule(LIVE_STATES, ENDED, PARTY, EndReason.MEDIA_FAILED),
+    Action.CONNECT_FAILED: Rule(ANSWERED, ENDED, PARTY, EndReason.CONNECT_FAILED),
+    Action.CONNECT_TIMEOUT: Rule(frozenset({CONNECTING}), ENDED, SERVER, EndReason.CONNECT_FAILED),
+    Action.GRACE_TIMEOUT: Rule(frozenset({ACTIVE}), ENDED, SERVER, EndReason.CONNECTION_LOST),
+    Action.HANG_UP: Rule(ANSWERED, ENDED, PARTY, EndReason.COMPLETED),
+    # A tab gone for good (TAB_GONE says which of these it is):
+    Action.TAB_LOST: Rule(ANSWERED, ENDED, PARTY, EndReason.CONNECTION_LOST),
+    Action.CALLER_LEFT: Rule(frozenset({RINGING}), ENDED, CALLER, EndReason.CANCELLED),
+    Action.CALLER_MOVED: Rule(frozenset({RINGING}), RINGING, CALLER),  # the calling tab reloaded: another takes over
+    Action.CALLEE_LEFT: Rule(frozenset({RINGING}), ENDED, CALLEE, EndReason.OFFLINE),  # nobody is left to answer
+    Action.SHUTDOWN: Rule(LIVE_STATES, ENDED, SERVER, EndReason.ERROR),
     # Reported by the pages in Agora RTM mode, where the invitation travels through Agora:
-    'refused_busy': Rule(frozenset({RINGING}), ENDED, 'callee', EndReason.BUSY),
-    'peer_offline': Rule(frozenset({RINGING}), ENDED, 'caller', EndReason.OFFLINE),
-    'no_response': Rule(frozenset({RINGING}), ENDED, 'caller', EndReason.NO_ANSWER),
-    'signaling_failed': Rule(frozenset({RINGING}), ENDED, 'party', EndReason.ERROR),
+    Action.REFUSED_BUSY: Rule(frozenset({RINGING}), ENDED, CALLEE, EndReason.BUSY),
+    Action.PEER_OFFLINE: Rule(frozenset({RINGING}), ENDED, CALLER, EndReason.OFFLINE),
+    Action.NO_RESPONSE: Rule(frozenset({RINGING}), ENDED, CALLER, EndReason.NO_ANSWER),
+    Action.SIGNALING_FAILED: Rule(frozenset({RINGING}), ENDED, PARTY, EndReason.ERROR),
     # Agora RTC's user-left, reported by the one who stayed: the end is the peer's.
-    'peer_left': Rule(frozenset({CONNECTING, ACTIVE}), ENDED, 'party', EndReason.CONNECTION_LOST, by_peer=True),
+    Action.PEER_LEFT: Rule(ANSWERED, ENDED, PARTY, EndReason.CONNECTION_LOST, by_peer=True),
 }
+
+
+@dataclass(frozen=True)
+class Invite:
+    """What an invite that may start (see `CallRegistry.invite`) finds of its callee."""
+    callee_online: bool
+    callee_busy: bool
+
+    def finds_offline(self, _call: Call) -> bool:
+        return not self.callee_online
+
+    def finds_busy(self, _call: Call) -> bool:
+        return self.callee_busy
+
+
+@dataclass(frozen=True)
+class TabGone:
+    """A tab of `user` gone for good (closed, reloaded or lost); `successor` is one of the tabs they have left."""
+    user: str
+    tab: str
+    tabs_left: int
+    successor: str | None
+
+    def was_last(self, _call: Call) -> bool:
+        return self.tabs_left == 0
+
+    def held(self, call: Call) -> bool:
+        return call.tab_of(self.user) == self.tab
+
+    def handed_on(self, call: Call) -> bool:
+        return self.held(call) and self.successor is not None
+
+
+Facts = TypeVar('Facts', Invite, TabGone)
+# What an invite or a tab going away does to a call: the first action whose rule admits the call's state and the
+# one acting, and whose condition holds; none: nothing happens.
+INVITE_ENDS: tuple[tuple[Action, Callable[[Invite, Call], bool]], ...] = (  # on the new call, acted by the server
+    (Action.CALLEE_OFFLINE, Invite.finds_offline),
+    (Action.CALLEE_BUSY, Invite.finds_busy),
+)
+TAB_GONE: tuple[tuple[Action, Callable[[TabGone, Call], bool]], ...] = (  # on its user's live call, acted by them
+    (Action.CALLER_LEFT, TabGone.was_last),
+    (Action.CALLEE_LEFT, TabGone.was_last),
+    (Action.CALLER_MOVED, TabGone.handed_on),
+    (Action.TAB_LOST, TabGone.held),
+)
+
+
+def _first_action(cases: tuple[tuple[Action, Callable[[Facts, Call], bool]], ...], facts: Facts, call: Call,
+                 user: str | None) -> Action | None:
+    return next((action for action, holds in cases if RULES[action].admits(call, user) and holds(facts, call)), None)
+
+
+def talk_time(answered_at: float | None, until: float) -> float:
+    """A call's duration, the one formula: from the answer until `until` (its end, or now); 0 if never answered."""
+    return 0.0 if answered_at is None else max(0.0, until - answered_at)
 
 
 @dataclass(frozen=True)
@@ -117,9 +234,12 @@ class Call:
 
     @property
     def duration(self) -> float:
-        if self.answered_at is None:
-            return 0.0
-        return max(0.0, (self.ended_at or self.answered_at) - self.answered_at)
+        """How long the ended call lasted (0 while it lasts)."""
+        return talk_time(self.answered_at, self.ended_at or self.created_at)
+
+    def duration_at(self, now: float) -> float:
+        """The duration so far: up to `now` while the call lasts."""
+        return talk_time(self.answered_at, self.ended_at or now)
 
 
 class CallRegistry:
@@ -132,32 +252,34 @@ class CallRegistry:
         self.connect_timeout = connect_timeout
         self.reconnect_grace = reconnect_grace
         self._clock = clock or LoopClock()
-        self._calls: dict[str, Call] = {}  # live calls only; ended ones go to the history
-        self._live_by_user: dict[str, str] = {}
+        self._store = CallStore()
         self._timers: dict[str, TimerHandle] = {}
         self.changed: Signal[Call] = Signal()  # every new snapshot, ended ones included
         self.ended: Signal[Call] = Signal()  # once per call, for the history
 
     # ---- queries ----
     def get(self, call_id: str) -> Call | None:
-        return self._calls.get(call_id)
+        return self._store.get(call_id)
 
     def live_call_of(self, user: str) -> Call | None:
-        call_id = self._live_by_user.get(user)
-        return self._calls.get(call_id) if call_id else None
+        return self._store.live_call_of(user)
 
     def is_busy(self, user: str) -> bool:
-        return user in self._live_by_user
+        return self._store.live_call_of(user) is not None
 
     def signal_peer(self, call_id: str, sender: str) -> str | None:
         """Whom a media signal from `sender` for `call_id` may go to: the other party of an answered live call."""
-        call = self._calls.get(call_id)
+        call = self._store.get(call_id)
         if call is None or call.state is RINGING or sender not in (call.caller, call.callee):
             return None
         return call.peer_of(sender)
 
     def live_calls(self) -> list[Call]:
-        return list(self._calls.values())
+        return self._store.live_calls()
+
+    @property
+    def _live_by_user(self) -> dict[str, str]:  # what the randomized test checks against its own model
+        return self._store.live_by_user
 
     # ---- actions ----
     def invite(self, caller: str, callee: str, tab: str | None = None, *, callee_online: bool | None = None) -> Call:
@@ -172,152 +294,133 @@ class CallRegistry:
         if caller == callee:
             raise CallRefused("You can't call yourself.")
         mine = self.live_call_of(caller)
-        if mine is not None:
-            if mine.state is RINGING and mine.caller == callee:  # glare: they are calling us right now
-                return self.accept(mine.id, caller, tab)
-            raise CallRefused('You are already in a call. Finish it first.')
+        if mine is not None:  # the only invite a party of a live call may make is glare's
+            if mine.caller != callee or not RULES[Action.CALL_BACK].admits(mine, caller):
+                raise CallRefused('You are already in a call. Finish it first.')
+            return self._apply(Action.CALL_BACK, mine, caller, callee_tab=tab)
         now = self._clock.time()
         call = Call(id=str(uuid.uuid4()), caller=caller, callee=callee, channel=secrets.token_hex(16),
                     state=RINGING, created_at=now, ring_deadline=now + self.ring_timeout, caller_tab=tab)
-        if not (self._is_online(callee) if callee_online is None else callee_online):
-            return self._end_at_once(call, EndReason.OFFLINE)
-        if self.is_busy(callee):
-            return self._end_at_once(call, EndReason.BUSY)
-        self._calls[call.id] = call
-        self._live_by_user[caller] = self._live_by_user[callee] = call.id
-        self._start_timer(call)
-        self.changed.emit(call)
+        found_callee = Invite(callee_online=self._is_online(callee) if callee_online is None else callee_online,
+                              callee_busy=self.is_busy(callee))
+        end = _first_action(INVITE_ENDS, found_callee, call, None)
+        if end is not None:
+            return self._apply(end, call, None, now=now)
+        self._publish(call)
         return call
 
     def accept(self, call_id: str, user: str, tab: str | None = None) -> Call:
-        return self._apply('accept', call_id, user, callee_tab=tab)
+        return self._apply(Action.ACCEPT, self._live(call_id), user, callee_tab=tab)
 
     def decline(self, call_id: str, user: str) -> Call:
-        return self._apply('decline', call_id, user)
+        return self._apply(Action.DECLINE, self._live(call_id), user)
 
     def cancel(self, call_id: str, user: str) -> Call:
-        return self._apply('cancel', call_id, user)
+        return self._apply(Action.CANCEL, self._live(call_id), user)
 
     def hang_up(self, call_id: str, user: str) -> Call:
-        return self._apply('hang_up', call_id, user)
+        return self._apply(Action.HANG_UP, self._live(call_id), user)
 
     def media_connected(self, call_id: str, user: str) -> Call:
-        call = self._calls.get(call_id)
-        if call is not None and call.state is ACTIVE and not call.reconnecting and self._may_act('party', call, user):
-            return call  # the second party's report, or a repeat: nothing changes
-        return self._apply('media_connected', call_id, user, reconnecting=False)
+        return self._apply(Action.MEDIA_CONNECTED, self._live(call_id), user)
 
     def media_lost(self, call_id: str, user: str) -> Call:
-        call = self._calls.get(call_id)
-        if call is not None and call.reconnecting and self._may_act('party', call, user):
-            return call  # already waiting out the grace period; do not restart it
-        return self._apply('media_lost', call_id, user, reconnecting=True)
+        return self._apply(Action.MEDIA_LOST, self._live(call_id), user)
 
     def media_failed(self, call_id: str, user: str, detail: str = '') -> Call:
-        return self._apply('media_failed', call_id, user, detail=detail)
+        return self._apply(Action.MEDIA_FAILED, self._live(call_id), user, detail=detail)
 
     def connect_failed(self, call_id: str, user: str, detail: str = '') -> Call:
-        return self._apply('connect_failed', call_id, user, detail=detail)
+        return self._apply(Action.CONNECT_FAILED, self._live(call_id), user, detail=detail)
 
     def refused_busy(self, call_id: str, user: str) -> Call:
-        return self._apply('refused_busy', call_id, user)
+        return self._apply(Action.REFUSED_BUSY, self._live(call_id), user)
 
     def peer_offline(self, call_id: str, user: str) -> Call:
-        return self._apply('peer_offline', call_id, user)
+        return self._apply(Action.PEER_OFFLINE, self._live(call_id), user)
 
     def no_response(self, call_id: str, user: str) -> Call:
-        return self._apply('no_response', call_id, user)
+        return self._apply(Action.NO_RESPONSE, self._live(call_id), user)
 
     def signaling_failed(self, call_id: str, user: str, detail: str = '') -> Call:
-        return self._apply('signaling_failed', call_id, user, detail=detail)
+        return self._apply(Action.SIGNALING_FAILED, self._live(call_id), user, detail=detail)
 
     def peer_left(self, call_id: str, user: str, detail: str = '') -> Call:
-        return self._apply('peer_left', call_id, user, detail=detail)
+        return self._apply(Action.PEER_LEFT, self._live(call_id), user, detail=detail)
 
     def tab_gone(self, user: str, tab: str, tabs_left: int, successor: str | None = None) -> Call | None:
-        """A tab of `user` is gone for good (closed, reloaded or lost): end what depended on it.
+        """A tab of `user` is gone for good (closed, reloaded or lost): end what depended on it, as `TAB_GONE` says.
 
         `successor` (one of the user's remaining tabs) takes over a ringing call placed from the lost tab.
         """
         call = self.live_call_of(user)
         if call is None:
             return None
-        if call.state is RINGING and user == call.caller and tabs_left == 0:
-            return self._apply('caller_left', call.id, user)
-        if call.state is RINGING and user == call.callee and tabs_left == 0:
-            return self._apply('callee_left', call.id, user)
-        if call.state is RINGING and user == call.caller and call.caller_tab == tab and successor is not None:
-            return self._apply('caller_moved', call.id, user, caller_tab=successor)
-        if call.state is not RINGING and call.tab_of(user) == tab:
-            return self._apply('tab_lost', call.id, user)
-        return None
+        action = _first_action(TAB_GONE, TabGone(user, tab, tabs_left, successor), call, user)
+        if action is None:
+            return None
+        if action is Action.CALLER_MOVED:
+            return self._apply(action, call, user, caller_tab=successor)
+        return self._apply(action, call, user)
 
     def shutdown(self) -> None:
         """End every live call (the server is stopping), so each still lands in the history."""
-        for call in list(self._calls.values()):
-            self._apply('shutdown', call.id, None)
+        for call in self._store.live_calls():
+            self._apply(Action.SHUTDOWN, call, None)
 
     # ---- the one transition function ----
-    def _apply(self, action: str, call_id: str, user: str | None, **changes) -> Call:
+    def _apply(self, action: Action, call: Call, user: str | None, *, now: float | None = None,
+               **changes: object) -> Call:
+        """`user` (None: the server) takes `action` on `call`, as its rule allows; `now` defaults to the clock."""
         rule = RULES[action]
-        call = self._calls.get(call_id)
-        if call is None:
-            raise CallRefused('That call has already ended.')
-        if not self._may_act(rule.actor, call, user):
+        if not rule.actor.may_act(call, user):
             raise CallRefused('Only the people in a call can do that.')
         if call.state not in rule.from_states:
             raise CallRefused(_too_late(call))
-        now = self._clock.time()
+        now = self._clock.time() if now is None else now
         if rule.to_state is CONNECTING:
             changes['answered_at'] = now
         if rule.to_state is ENDED:
             ended_by = call.peer_of(user) if rule.by_peer and user else user
-            changes.update(ended_at=now, end_reason=rule.reason, ended_by=ended_by, reconnecting=False)
-        new = replace(call, state=rule.to_state, seq=call.seq + 1, **changes)
-        self._cancel_timer(call_id)
-        if new.state is ENDED:
-            del self._calls[call_id]
-            self._live_by_user.pop(new.caller, None)
-            self._live_by_user.pop(new.callee, None)
-        else:
-            self._calls[call_id] = new
-            self._start_timer(new)
-        self.changed.emit(new)
-        if new.state is ENDED:
-            self.ended.emit(new)
+            changes.update(ended_at=now, end_reason=rule.reason, ended_by=ended_by)
+        new = replace(call, state=rule.to_state, reconnecting=rule.reconnecting, **changes)
+        if new == call:
+            return call
+        new = replace(new, seq=call.seq + 1)
+        self._publish(new)
         return new
 
-    @staticmethod
-    def _may_act(actor: str, call: Call, user: str | None) -> bool:
-        return {
-            'caller': user == call.caller,
-            'callee': user == call.callee,
-            'party': user in (call.caller, call.callee),
-            'server': user is None,
-        }[actor]
+    def _live(self, call_id: str) -> Call:
+        call = self._store.get(call_id)
+        if call is None:
+            raise CallRefused('That call has already ended.')
+        return call
 
-    def _end_at_once(self, call: Call, reason: EndReason) -> Call:
-        ended = replace(call, state=ENDED, ended_at=call.created_at, end_reason=reason, seq=1)
-        self.changed.emit(ended)
-        self.ended.emit(ended)
-        return ended
+    def _publish(self, call: Call) -> None:
+        """Store a new snapshot, replace its timer and tell everyone."""
+        self._cancel_timer(call.id)
+        self._store.save(call)
+        self._start_timer(call)
+        self.changed.emit(call)
+        if call.state is ENDED:
+            self.ended.emit(call)
 
     # ---- server timers: one per live call, replaced on every transition ----
     def _start_timer(self, call: Call) -> None:
         if call.state is RINGING:
-            delay, action = call.ring_deadline - self._clock.time(), 'ring_timeout'
+            delay, action = call.ring_deadline - self._clock.time(), Action.RING_TIMEOUT
         elif call.state is CONNECTING:
-            delay, action = self.connect_timeout, 'connect_timeout'
-        elif call.reconnecting:
-            delay, action = self.reconnect_grace, 'grace_timeout'
+            delay, action = self.connect_timeout, Action.CONNECT_TIMEOUT
+        elif call.state is ACTIVE and call.reconnecting:
+            delay, action = self.reconnect_grace, Action.GRACE_TIMEOUT
         else:
             return
         self._timers[call.id] = self._clock.call_later(max(0.0, delay), lambda: self._expire(action, call.id))
 
-    def _expire(self, action: str, call_id: str) -> None:
+    def _expire(self, action: Action, call_id: str) -> None:
         self._timers.pop(call_id, None)
         try:
-            self._apply(action, call_id, None)
+            self._apply(action, self._live(call_id), None)
         except CallRefused:
             pass  # the call moved on just before its timer fired
 

@@ -54,7 +54,7 @@ class CallView(ui.card):
 
     def tick(self) -> None:
         if self._call.answered_at is not None:
-            self._duration.set_text(clock(time.time() - self._call.answered_at))
+            self._duration.set_text(clock(self._call.duration_at(time.time())))
 
     def show_peer_media(self, kind: str, on: bool) -> None:
         self._stage.show_peer_media(kind, on)
