@@ -16,6 +16,7 @@ from .ice_config import IceConfig
 from .presence import Presence
 from .settings import Settings
 from .storage_secret import load_or_create_storage_secret
+from .tab_lifecycle import TabLifecycle
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Services:
     directory_order: DirectoryOrder  # everyone as the dashboards list them (server presence)
     presence: Presence
     calls: CallRegistry
+    tabs: TabLifecycle  # the pages report tabs opening and going away here
     history: CallHistory
     storage_secret: str
     agora: AgoraCredentials | None  # None in embedded mode
@@ -54,6 +56,7 @@ def create_services(settings: Settings) -> Services:
     ice = IceConfig(static_servers=settings.ice_servers, turn_urls=settings.turn_urls, turn_secret=settings.turn_secret,
                     turn_ttl=settings.turn_ttl, transport_policy=settings.ice_transport_policy, calls=calls)
     return Services(settings=settings, sessions=sessions, accounts=accounts, directory=directory,
-                    directory_order=directory_order, presence=presence, calls=calls, history=CallHistory(sessions),
+                    directory_order=directory_order, presence=presence, calls=calls,
+                    tabs=TabLifecycle(presence, calls), history=CallHistory(sessions),
                     storage_secret=load_or_create_storage_secret(settings.storage_secret, settings.data_dir),
                     agora=agora, ice=ice)

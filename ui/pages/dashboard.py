@@ -90,12 +90,7 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
         # past the reconnect window), so a reload does not flicker the user offline.
         await client.connected()
 
-        def tab_gone() -> None:
-            services.presence.tab_gone(me, client.id)
-            tabs = services.presence.tabs(me)
-            services.calls.tab_gone(me, client.id, tabs_left=len(tabs), successor=tabs[-1] if tabs else None)
-
-        services.presence.tab_connected(me, client.id)
-        client.on_delete(tab_gone)
+        services.tabs.opened(me, client.id)
+        client.on_delete(lambda: services.tabs.gone(me, client.id))
         if signaling is not None:
             signaling.log_in()
