@@ -14,7 +14,7 @@ async def register(user: User, username: str) -> None:
     user.find(marker='register-password').type(PASSWORD)
     user.find(marker='register-password-confirm').type(PASSWORD)
     user.find(marker='register-submit').click()
-    await user.should_see(marker='me', content=username, retries=20)
+    await user.should_see(marker='me', content=username, retries=100)  # bcrypt on a loaded machine
 
 
 async def should_read(user: User, marker: str, text: str, retries: int = 20) -> None:
