@@ -8,10 +8,10 @@ import subprocess
 import pytest
 
 from backend.agora_credentials import CredentialRefused
-from backend.call_clock import ManualClock
 from backend.call_registry import CallRegistry
 from backend.ice_config import IceConfig, turn_credential
 
+from .manual_clock import ManualClock
 from .turn_server import allocate
 
 USERS = {'alice', 'bob', 'carol'}
