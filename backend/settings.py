@@ -47,6 +47,7 @@ class Settings:
     app_name: str = 'ringboard'
     app_logo: str = ''  # an http(s) URL, or the absolute path of a local image file
     brand_color: str = ''  # '#rrggbb'; empty keeps Quasar's primary colour
+    nicegui_tuning: bool = True  # ui/nicegui_tuning/; off runs stock NiceGUI
 
     @property
     def agora_enabled(self) -> bool:
@@ -94,6 +95,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if signaling == 'agora-rtm' and not app_id:
         raise SettingsError('SIGNALING=agora-rtm needs AGORA_APP_ID and AGORA_APP_CERTIFICATE')
     ice_servers = _ice_servers(get('ICE_SERVERS'))
+    tuning = get('NICEGUI_TUNING') or 'on'
+    if tuning not in {'on', 'off'}:
+        raise SettingsError(f'NICEGUI_TUNING must be "on" or "off", not {tuning!r}')
     return Settings(
         host=_host(get('HOST') or '127.0.0.1'),
         port=_number(get, 'PORT', 8080, 1, 65535, int),
@@ -112,6 +116,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         app_name=_app_name(get('APP_NAME')),
         app_logo=_app_logo(get('APP_LOGO')),
         brand_color=_brand_color(get('BRAND_COLOR')),
+        nicegui_tuning=tuning == 'on',
     )
 
 

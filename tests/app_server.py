@@ -68,6 +68,9 @@ class ServerProcess:
 
 class AppServer(ServerProcess):
     def __init__(self, data_dir: Path, **settings: str) -> None:
+        # ringboard's own NICEGUI_TUNING goes with NiceGUI's variables above: the test run's is passed on
+        # (tests/run.sh runs the call tests with NICEGUI_TUNING=off too; empty means on, and keeps .env out).
+        tuning = os.environ.get('NICEGUI_TUNING', '')
         super().__init__(['main.py'], data_dir, cwd=PROJECT_DIR, ready_path='/login',
-                         env={'DATA_DIR': str(data_dir), **settings},
+                         env={'DATA_DIR': str(data_dir), 'NICEGUI_TUNING': tuning, **settings},
                          certificate=settings.get('SSL_CERTFILE', ''))

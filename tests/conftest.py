@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                  'APP_NAME', 'APP_LOGO', 'BRAND_COLOR'):
         monkeypatch.setenv(name, '')
     monkeypatch.setenv('DATA_DIR', str(data_dir))
+    monkeypatch.setenv('NICEGUI_TUNING', os.environ.get('NICEGUI_TUNING', ''))  # the test run's own, never .env's
     return data_dir
 
 

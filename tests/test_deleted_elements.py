@@ -1,4 +1,5 @@
-"""Deleted elements are freed by reference counting, not left for the garbage collector (ui/deleted_elements.py)."""
+"""Deleted elements are freed by reference counting, not left for the garbage collector
+(ui/nicegui_tuning/deleted_elements.py)."""
 from __future__ import annotations
 
 import gc
@@ -11,8 +12,8 @@ from nicegui import Client, ui
 from nicegui.observables import ObservableCollection
 from nicegui.testing import User
 
-from ui import deleted_elements
 from ui.components.ringing_cards import incoming_banner
+from ui.nicegui_tuning import deleted_elements
 
 from .sim import register
 
@@ -28,7 +29,8 @@ def no_garbage_collection() -> Iterator[None]:
 
 
 def test_the_installed_nicegui_gets_it() -> None:
-    # Fails when a NiceGUI release changes its observable collections: then look at ui/deleted_elements.py again.
+    # Fails when a NiceGUI release changes its observable collections: then look at
+    # ui/nicegui_tuning/deleted_elements.py again.
     assert deleted_elements.elements_unlink()
     assert deleted_elements.free_deleted_elements()
     assert Client.remove_elements is not deleted_elements._remove_elements
@@ -51,7 +53,7 @@ async def test_a_closed_tab_leaves_no_garbage_to_collect(user: User, no_garbage_
     gc.collect()
     user.client.delete()  # what NiceGUI does once a closed tab's reconnect window has passed
     garbage = gc.collect()
-    # without ui/deleted_elements.py: 266 objects for 30 elements
+    # without ui/nicegui_tuning/deleted_elements.py: 266 objects for 30 elements
     assert garbage < elements, f'{garbage} objects left for the collector by {elements} elements'
 
 

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ui import garbage_collection
-from ui.garbage_collection import FreezeSurvivors
+from ui.nicegui_tuning import garbage_collection
+from ui.nicegui_tuning.garbage_collection import FreezeSurvivors
 
 
 async def full_collection() -> None:

@@ -1,4 +1,4 @@
-"""NiceGUI's "does this handler take arguments?" read from the code object (ui/handler_arguments.py)."""
+"""NiceGUI's "does this handler take arguments?" read from the code object (ui/nicegui_tuning/handler_arguments.py)."""
 from __future__ import annotations
 
 import functools
@@ -9,8 +9,8 @@ import pytest
 from nicegui import helpers
 from nicegui.helpers import functions
 
-from ui import handler_arguments
-from ui.handler_arguments import expects_arguments
+from ui.nicegui_tuning import handler_arguments
+from ui.nicegui_tuning.handler_arguments import expects_arguments
 
 nicegui_check = functions.expects_arguments
 
@@ -75,7 +75,8 @@ def test_functions_and_methods_are_judged_without_a_signature(monkeypatch: pytes
 
 
 def test_the_installed_nicegui_gets_the_quick_check(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Fails when a NiceGUI release asks something else of its handlers: then look at ui/handler_arguments.py again.
+    # Fails when a NiceGUI release asks something else of its handlers: then look at
+    # ui/nicegui_tuning/handler_arguments.py again.
     monkeypatch.setattr(helpers, 'expects_arguments', nicegui_check)
     assert handler_arguments.speed_up_handler_checks()
     assert helpers.expects_arguments is expects_arguments

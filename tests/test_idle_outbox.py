@@ -1,4 +1,4 @@
-"""NiceGUI's outbox waits for work without a one-second timeout (ui/idle_outbox.py)."""
+"""NiceGUI's outbox waits for work without a one-second timeout (ui/nicegui_tuning/idle_outbox.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -7,13 +7,13 @@ import pytest
 from nicegui import outbox
 from nicegui.testing import User
 
-from ui import idle_outbox
+from ui.nicegui_tuning import idle_outbox
 
 from .sim import register
 
 
 def test_the_installed_nicegui_gets_the_outbox_without_polling() -> None:
-    # Fails when a NiceGUI release changes its outbox loop: then look at ui/idle_outbox.py again.
+    # Fails when a NiceGUI release changes its outbox loop: then look at ui/nicegui_tuning/idle_outbox.py again.
     assert idle_outbox.outbox_polls()
     assert idle_outbox.stop_outbox_polling()
     assert outbox.asyncio.wait_for is not asyncio.wait_for

@@ -108,6 +108,8 @@ def test_good_hosts(host):
     pytest.param({'BRAND_COLOR': 'red'}, 'BRAND_COLOR', id='color-name'),
     pytest.param({'BRAND_COLOR': '#12345'}, 'BRAND_COLOR', id='color-five-digits'),
     pytest.param({'BRAND_COLOR': '#12345g'}, 'BRAND_COLOR', id='color-not-hex'),
+    pytest.param({'NICEGUI_TUNING': 'no'}, 'NICEGUI_TUNING', id='nicegui-tuning-no'),
+    pytest.param({'NICEGUI_TUNING': 'ON'}, 'NICEGUI_TUNING', id='nicegui-tuning-upper-case'),
 ])
 def test_bad_value_names_its_setting(env, setting):
     with pytest.raises(SettingsError) as refusal:
@@ -120,6 +122,14 @@ def test_messages_say_what_is_wanted():
         load_settings({'PORT': 'abc'})
     with pytest.raises(SettingsError, match=r'SIGNALING must be "server" or "agora-rtm", not \'bogus\''):
         load_settings({'SIGNALING': 'bogus'})
+
+
+def test_nicegui_tuning_is_on_unless_turned_off():
+    assert load_settings({}).nicegui_tuning
+    assert load_settings({'NICEGUI_TUNING': ' on '}).nicegui_tuning
+    assert not load_settings({'NICEGUI_TUNING': 'off'}).nicegui_tuning
+    with pytest.raises(SettingsError, match=r'NICEGUI_TUNING must be "on" or "off", not \'false\''):
+        load_settings({'NICEGUI_TUNING': 'false'})
 
 
 def test_a_database_password_is_not_echoed():
@@ -181,6 +191,7 @@ DOTENV_SETTINGS = ('HOST', 'DATABASE_URL', 'STORAGE_SECRET', 'ICE_SERVERS', 'AGO
                    'SIGNALING', 'TOKEN_TTL', 'RING_TIMEOUT', 'AGORA_SDK_URL')
 DOTENV_SETTINGS += ('SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY')
 DOTENV_SETTINGS += ('APP_NAME', 'APP_LOGO', 'BRAND_COLOR')
+DOTENV_SETTINGS += ('NICEGUI_TUNING',)
 
 
 def run_main(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess:
@@ -211,6 +222,10 @@ def test_main_with_a_bad_port_exits_with_one_line(tmp_path):
     line = assert_one_line_refusal(result, 'PORT', "'abc'")
     assert line == "ringboard: cannot start: PORT must be a whole number from 1 to 65535, not 'abc'"
     assert not (tmp_path / 'data').exists(), 'nothing is created before the settings are checked'
+
+
+def test_main_with_a_bad_nicegui_tuning_exits_with_one_line(tmp_path):
+    assert_one_line_refusal(run_main(tmp_path, PORT='8080', NICEGUI_TUNING='maybe'), 'NICEGUI_TUNING', "'maybe'")
 
 
 def test_main_with_a_bad_database_url_exits_with_one_line(tmp_path):

@@ -1,9 +1,9 @@
-"""Deleted NiceGUI elements, freed at once instead of left for the garbage collector.
+"""Deleted NiceGUI elements drop their change handlers: their reference cycles left them to the garbage collector.
 
 Each element's props, classes and style are observable collections that keep their own bound `_update` method as a
 change handler: three reference cycles per element (about 19 objects), so no element NiceGUI deletes is freed by
 reference counting. Every closed tab, every login page, every ringing banner and call view waits for a garbage
-collection; and since ui/garbage_collection.py freezes long-lived objects, whatever was frozen waits for the next
+collection; and since garbage_collection.py freezes long-lived objects, whatever was frozen waits for the next
 walk over the whole heap (measured: 346,000 of 1.2 million frozen objects were such garbage, and that walk stalled
 the server 0.8 s at 1,000 open dashboards).
 
@@ -48,7 +48,7 @@ def free_deleted_elements() -> bool:
         return True
     if not elements_unlink():
         log.warning('NiceGUI elements changed: deleted ones are left to the garbage collector '
-                    '(ui/deleted_elements.py does not apply)')
+                    '(ui/nicegui_tuning/deleted_elements.py does not apply)')
         return False
     Client.remove_elements = _remove_and_unlink
     return True

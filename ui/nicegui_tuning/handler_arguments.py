@@ -1,4 +1,4 @@
-"""NiceGUI's "does this handler take arguments?", read from the function's code instead of `inspect.signature`.
+"""NiceGUI's "does this handler take arguments?" read from the code object: `inspect.signature` slowed every element.
 
 NiceGUI asks `helpers.expects_arguments` for every element it creates (its props, classes and style are each an
 observable collection with a change handler) and for many events it dispatches. The answer comes from
@@ -68,7 +68,7 @@ def speed_up_handler_checks() -> bool:
     differing = [probe for probe in PROBES if expects_arguments(probe) != _nicegui_expects_arguments(probe)]
     if differing:
         log.warning('NiceGUI checks handler arguments differently now: it keeps its own check '
-                    '(ui/handler_arguments.py does not apply; differs on %s)', differing)
+                    '(ui/nicegui_tuning/handler_arguments.py does not apply; differs on %s)', differing)
         return False
     helpers.expects_arguments = expects_arguments
     return True

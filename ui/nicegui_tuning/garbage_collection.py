@@ -1,4 +1,4 @@
-"""Garbage collection for a server that holds many long-lived UI elements.
+"""Survivors of the older generations' collections are frozen: full collections of many open tabs stalled the server.
 
 CPython's full collection walks every tracked object while the event loop waits. NiceGUI keeps about 20 objects
 per element, so open dashboards are most of the heap: measured here, 100 dashboards (about 300,000 objects) made
@@ -13,7 +13,7 @@ so, which stalled the server 60 to 95 ms (logged from `gc.callbacks` in the ring
 middle collection (10 to 30 ms, as before), no full collection came during the benchmark's calls at all.
 
 Only reference cycles among frozen objects would wait (NiceGUI's deleted elements, the commonest, no longer make
-them: ui/deleted_elements.py); once the heap has doubled, everything is unfrozen, so the next full collection walks
+them: deleted_elements.py); once the heap has doubled, everything is unfrozen, so the next full collection walks
 everything once (and freezes the survivors again).
 
 The heap is measured in pymalloc blocks (`sys.getallocatedblocks`, well under a millisecond), not by counting
@@ -25,6 +25,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import sys
+
+from nicegui import App
 
 UNFREEZE_GROWTH = 2  # unfreeze once the heap is this many times its size at the last unfreeze
 MIN_BLOCKS = 1_000_000  # below this a full walk is short anyway
@@ -52,3 +54,14 @@ class FreezeSurvivors:
         if self._collected in gc.callbacks:
             gc.callbacks.remove(self._collected)
         gc.unfreeze()
+
+
+def freeze_survivors(app: App) -> None:
+    """Run a `FreezeSurvivors` policy on `app`'s event loop while it runs."""
+    policies: list[FreezeSurvivors] = []
+    app.on_startup(lambda: policies.append(FreezeSurvivors(asyncio.get_running_loop())))
+
+    def stop() -> None:
+        while policies:
+            policies.pop().stop()
+    app.on_shutdown(stop)

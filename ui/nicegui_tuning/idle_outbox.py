@@ -1,4 +1,4 @@
-"""NiceGUI's outbox, without waking every open tab once a second.
+"""Each tab's outbox waits for work without NiceGUI's 1 s timeout: every open tab woke every second for nothing.
 
 Each tab's outbox loop waits for work with `asyncio.wait_for(event.wait(), timeout=1.0)` (nicegui/outbox.py), so
 every open tab makes a task, a timer and a TimeoutError with its traceback every second, changed or not. Measured
@@ -46,7 +46,8 @@ def stop_outbox_polling() -> bool:
     if outbox.asyncio is not asyncio:
         return True  # done already
     if not outbox_polls():
-        log.warning('NiceGUI outbox changed: its loop keeps its own wait (ui/idle_outbox.py does not apply)')
+        log.warning('NiceGUI outbox changed: its loop keeps its own wait '
+                    '(ui/nicegui_tuning/idle_outbox.py does not apply)')
         return False
     outbox.asyncio = types.SimpleNamespace(**{**vars(asyncio), 'wait_for': _wait_without_timeout})
     return True
