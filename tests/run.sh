@@ -18,3 +18,6 @@ fi
 python -m tests.agora_sdk_cache >/dev/null  # the real Agora SDKs from npm, cached in .cache/ (not committed)
 python -m ruff check .
 python -m pytest "$@"
+if [ $# -eq 0 ]; then  # the full run: the call tests once more on stock NiceGUI (ui/nicegui_tuning/ off)
+  NICEGUI_TUNING=off python -m pytest tests/test_browser_calls.py tests/test_browser_video_call.py
+fi
