@@ -1,7 +1,6 @@
 """ringboard's benchmarks: each measures the app against a floor and writes bench/results/<name>.json.
 
-Run them all with `python -m bench` (or `python bench/run_all.py`), one with `python -m bench NAME [options]`;
-see bench/README.md.
+Run them all with `python -m bench`, one with `python -m bench NAME [options]`; see bench/README.md.
 """
 from __future__ import annotations
 
