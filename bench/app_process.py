@@ -5,6 +5,7 @@ PYTEST*/NICEGUI_* variables), so the benchmarks measure exactly what a user star
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import atexit
 import os
@@ -59,6 +60,12 @@ def precreate_users(data_dir: Path, usernames: Iterable[str], password: str = PA
 
 def new_data_dir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f'ringboard-{prefix}-'))
+
+
+def tuning_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--tuning', choices=('on', 'off'), default='on',
+                        help="the app's NICEGUI_TUNING (default on; off: stock NiceGUI, what ui/nicegui_tuning/ "
+                             "is measured against)")
 
 
 def start_app(data_dir: Path, **settings: str) -> AppServer:

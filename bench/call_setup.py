@@ -26,7 +26,7 @@ from typing import Any
 
 from tests.browser import PEER_RECORDER, PEER_REPORT
 
-from .app_process import new_data_dir, start_app, stop
+from .app_process import new_data_dir, start_app, stop, tuning_option
 from .chromium import CALL_TIMING, chromium
 from .relay_floor import start_relay
 from .report import ratio, summary_ms, table, target, write_result
@@ -111,12 +111,13 @@ async def _calls(caller: Any, callee: Any, call_button: str, calls: int, warmup:
             'failures': failures[:5]}
 
 
-async def measure_app(browser: Any, calls: int, warmup: int, pause: float, answer_after: float) -> dict:
+async def measure_app(browser: Any, calls: int, warmup: int, pause: float, answer_after: float,
+                      tuning: str = 'on') -> dict:
     data_dir = new_data_dir('call')
     server = None
     failed = True
     try:
-        server = start_app(data_dir)
+        server = start_app(data_dir, NICEGUI_TUNING=tuning)
         contexts = [await browser.new_context() for _ in range(2)]
         for context in contexts:
             await context.add_init_script(PEER_RECORDER)
@@ -158,10 +159,10 @@ async def measure_floor(browser: Any, calls: int, warmup: int, pause: float, ans
 
 
 async def measure(calls: int, warmup: int, pause: float, answer_after: float,
-                  progress: Callable[[str], None] = print) -> dict:
+                  progress: Callable[[str], None] = print, tuning: str = 'on') -> dict:
     async with chromium() as browser:
         progress(f'[{NAME}] app: {calls} calls, each answered {answer_after:g} s after the banner shows ...')
-        app = await measure_app(browser, calls, warmup, pause, answer_after)
+        app = await measure_app(browser, calls, warmup, pause, answer_after, tuning)
         progress(f'[{NAME}] floor (getUserMedia + RTCPeerConnection over the bare relay) ...')
         floor = await measure_floor(browser, calls, warmup, pause, answer_after)
     return {'app': app, 'floor': floor, 'ratio_median': ratio(app['median_ms'], floor['median_ms'])}
@@ -187,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--answer-after', type=float, default=1.0,
                         help='s from the banner to the accept click (default 1: a person reads it first)')
     parser.add_argument('--name', default=NAME, help=f'results file name (default {NAME})')
+    tuning_option(parser)
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
     return parser
 
@@ -203,9 +205,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    measured = asyncio.run(measure(args.calls, args.warmup, args.pause, args.answer_after))
+    measured = asyncio.run(measure(args.calls, args.warmup, args.pause, args.answer_after, tuning=args.tuning))
     result = {'params': {'calls': args.calls, 'warmup': args.warmup, 'pause_s': args.pause,
-                         'answer_after_s': args.answer_after}, **measured,
+                         'answer_after_s': args.answer_after, 'tuning': args.tuning}, **measured,
               'targets': [target('median set-up / floor median', measured['ratio_median'], TARGET_FLOOR_RATIO, 'x')]}
     print(format_result(measured))
     path = write_result(args.name, result, args.out)

@@ -27,7 +27,16 @@ from pathlib import Path
 
 from ui.components.user_directory import MAX_ROWS
 
-from .app_process import LoopProbe, new_data_dir, precreate_users, rss_bytes, start_app, start_bare_page, stop
+from .app_process import (
+    LoopProbe,
+    new_data_dir,
+    precreate_users,
+    rss_bytes,
+    start_app,
+    start_bare_page,
+    stop,
+    tuning_option,
+)
 from .nicegui_client import (
     Tab,
     ack_forever,
@@ -71,7 +80,7 @@ async def _quiet_rss(pid: int, settle: float = 3.0, stable_reads: int = 10) -> i
     return last
 
 
-async def measure_app(n: int, waits: Waits) -> dict:
+async def measure_app(n: int, waits: Waits, tuning: str = 'on') -> dict:
     names = [f'u{i:04d}' for i in range(n + 1)]  # one more user for the warm-up dashboard
     watchers, warmup = names[:n], names[n]
     data_dir = new_data_dir(f'memory{n}')
@@ -79,7 +88,7 @@ async def measure_app(n: int, waits: Waits) -> dict:
     failed = True
     try:
         precreate_users(data_dir, names)
-        server = start_app(data_dir)
+        server = start_app(data_dir, NICEGUI_TUNING=tuning)
         pid = server.process.pid
         async with http_session() as http:
             probe = LoopProbe(server.url)
@@ -148,11 +157,12 @@ async def measure_floor(n: int, waits: Waits) -> dict:
         stop(server, server.data_dir)
 
 
-async def measure(sizes: list[int], waits: Waits, progress: Callable[[str], None] = print) -> list[dict]:
+async def measure(sizes: list[int], waits: Waits, progress: Callable[[str], None] = print,
+                  tuning: str = 'on') -> list[dict]:
     rows = []
     for n in sizes:
         progress(f'[{NAME}] N={n}: app ...')
-        app = await attempt(measure_app(n, waits), progress)
+        app = await attempt(measure_app(n, waits, tuning), progress)
         progress(f'[{NAME}] N={n}: floor (bare NiceGUI page) ...')
         floor = await attempt(measure_floor(n, waits), progress)
         rows.append({'n': n, 'app': app, 'floor': floor,
@@ -182,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f'python -m bench {NAME}', description=__doc__.splitlines()[0])
     parser.add_argument('--sizes', type=int, nargs='+', default=list(DEFAULT_SIZES), help='open dashboards')
     parser.add_argument('--quick', action='store_true', help='short waits (the smoke test): less accurate')
+    tuning_option(parser)
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
     return parser
 
@@ -196,8 +207,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    rows = asyncio.run(measure(args.sizes, QUICK if args.quick else Waits()))
-    result = {'params': {'sizes': args.sizes, 'quick': args.quick}, 'results': rows, 'targets': targets(rows)}
+    rows = asyncio.run(measure(args.sizes, QUICK if args.quick else Waits(), tuning=args.tuning))
+    result = {'params': {'sizes': args.sizes, 'quick': args.quick, 'tuning': args.tuning}, 'results': rows,
+              'targets': targets(rows)}
     print(format_rows(rows))
     path = write_result(NAME, result, args.out)
     print(f'wrote {path}')

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .app_process import PASSWORD, new_data_dir, precreate_users, start_app, start_bare_page, stop
+from .app_process import PASSWORD, new_data_dir, precreate_users, start_app, start_bare_page, stop, tuning_option
 from .chromium import INTERACTIVE_TIMING, chromium
 from .report import ratio, summary_ms, table, write_result
 
@@ -51,14 +51,14 @@ async def _loads(context: Any, url: str, loads: int, warmup: int) -> dict:
             'html_bytes': statistics.median(sizes)}
 
 
-async def measure_app(browser: Any, users: int, loads: int, warmup: int) -> dict:
+async def measure_app(browser: Any, users: int, loads: int, warmup: int, tuning: str = 'on') -> dict:
     names = [f'u{i:04d}' for i in range(users)]
     data_dir = new_data_dir('pageload')
     server = None
     failed = True
     try:
         precreate_users(data_dir, names)
-        server = start_app(data_dir)
+        server = start_app(data_dir, NICEGUI_TUNING=tuning)
         context = await browser.new_context()
         await context.add_init_script(INTERACTIVE_TIMING)
         page = await context.new_page()
@@ -92,10 +92,11 @@ async def measure_floor(browser: Any, loads: int, warmup: int) -> dict:
         stop(server, server.data_dir)
 
 
-async def measure(users: int, loads: int, warmup: int, progress: Callable[[str], None] = print) -> dict:
+async def measure(users: int, loads: int, warmup: int, progress: Callable[[str], None] = print,
+                  tuning: str = 'on') -> dict:
     async with chromium() as browser:
         progress(f'[{NAME}] app with {users} users: {loads} loads ...')
-        app = await measure_app(browser, users, loads, warmup)
+        app = await measure_app(browser, users, loads, warmup, tuning)
         progress(f'[{NAME}] floor (bare NiceGUI page) ...')
         floor = await measure_floor(browser, loads, warmup)
     return {'app': app, 'floor': floor, 'ratio_median': ratio(app['median_ms'], floor['median_ms'])}
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--users', type=int, default=500, help='accounts in the directory (default 500)')
     parser.add_argument('--loads', type=int, default=20, help='measured page loads (default 20)')
     parser.add_argument('--warmup', type=int, default=1, help='unmeasured loads first (default 1)')
+    tuning_option(parser)
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
     return parser
 
@@ -129,8 +131,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    measured = asyncio.run(measure(args.users, args.loads, args.warmup))
-    result = {'params': {'users': args.users, 'loads': args.loads, 'warmup': args.warmup}, **measured, 'targets': []}
+    measured = asyncio.run(measure(args.users, args.loads, args.warmup, tuning=args.tuning))
+    result = {'params': {'users': args.users, 'loads': args.loads, 'warmup': args.warmup, 'tuning': args.tuning},
+              **measured, 'targets': []}
     print(format_result(measured))
     path = write_result(NAME, result, args.out)
     print(f'wrote {path}')

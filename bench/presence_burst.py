@@ -36,7 +36,7 @@ import orjson
 
 from ui.components.user_directory import MAX_ROWS
 
-from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, start_bare_page, stop
+from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, start_bare_page, stop, tuning_option
 from .nicegui_client import (
     HIDE,
     RELOADED,
@@ -180,7 +180,7 @@ def _watch_app(tabs: list[Tab], phase_of: Callable[[], Phase | None]) -> None:
         tab.on_message = on_message
 
 
-async def measure_app(n: int, burst_size: int, quiet: float, pause: float) -> dict:
+async def measure_app(n: int, burst_size: int, quiet: float, pause: float, tuning: str = 'on') -> dict:
     rows = MAX_ROWS
     watchers = [f'u{i:04d}' for i in range(n)]
     burst = [f'a{i:04d}' for i in range(burst_size)]  # sort before every watcher: rendered on every dashboard
@@ -190,7 +190,7 @@ async def measure_app(n: int, burst_size: int, quiet: float, pause: float) -> di
     failed = True
     try:
         precreate_users(data_dir, users)
-        server = start_app(data_dir)
+        server = start_app(data_dir, NICEGUI_TUNING=tuning)
         async with http_session() as http:
             probe = LoopProbe(server.url)
             probe.start(http)
@@ -362,12 +362,12 @@ async def measure_page_floor(n: int, burst_size: int, pause: float) -> dict:
 
 
 async def measure(sizes: list[int], fraction: float, quiet: float, pause: float,
-                  progress: Callable[[str], None] = print) -> list[dict]:
+                  progress: Callable[[str], None] = print, tuning: str = 'on') -> list[dict]:
     rows = []
     for n in sizes:
         burst_size = max(1, round(n * fraction))
         progress(f'[{NAME}] N={n}, burst of {burst_size}: app ...')
-        app = await attempt(measure_app(n, burst_size, quiet, pause), progress)
+        app = await attempt(measure_app(n, burst_size, quiet, pause, tuning), progress)
         progress(f'[{NAME}] N={n}: floor (bare relay broadcast) ...')
         floor = await attempt(measure_floor(n, burst_size, quiet, pause), progress)
         progress(f'[{NAME}] N={n}: floor (bare NiceGUI pages opened at once) ...')
@@ -430,6 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--fraction', type=float, default=0.1, help='burst size as a share of N (default 0.1)')
     parser.add_argument('--quiet', type=float, default=0.5, help='s to keep counting messages after settling')
     parser.add_argument('--quick', action='store_true', help='short pauses between phases (the smoke test)')
+    tuning_option(parser)
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
     return parser
 
@@ -445,9 +446,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     pause = 0.2 if args.quick else 1.0  # between phases, and to measure the idle CPU
-    rows = asyncio.run(measure(args.sizes, args.fraction, 0.1 if args.quick else args.quiet, pause))
+    rows = asyncio.run(measure(args.sizes, args.fraction, 0.1 if args.quick else args.quiet, pause,
+                               tuning=args.tuning))
     result = {'params': {'sizes': args.sizes, 'fraction': args.fraction, 'directory_rows': MAX_ROWS,
-                         'reconnect_timeout_s': RECONNECT_TIMEOUT},
+                         'reconnect_timeout_s': RECONNECT_TIMEOUT, 'tuning': args.tuning},
               'results': rows, 'targets': targets(rows)}
     print(format_rows(rows))
     path = write_result(NAME, result, args.out)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, start_bare_page, stop
+from .app_process import LoopProbe, new_data_dir, precreate_users, start_app, start_bare_page, stop, tuning_option
 from .nicegui_client import (
     HIDE,
     PageError,
@@ -219,7 +219,7 @@ async def run_pairs(sides: list[Side], rounds: int, warmup: int, think: float, s
 
 
 async def measure_app(n: int, rounds: int, warmup: int, think: float, page_registrations: int,
-                      active_pairs: int | None) -> dict:
+                      active_pairs: int | None, tuning: str = 'on') -> dict:
     names = usernames(n)
     registered = names[:min(page_registrations, n)]
     # Each user searches for their peer right away: with hundreds of users that is how the call button is
@@ -230,7 +230,7 @@ async def measure_app(n: int, rounds: int, warmup: int, think: float, page_regis
     failed = True
     try:
         precreate_users(data_dir, names[len(registered):])
-        server = start_app(data_dir)
+        server = start_app(data_dir, NICEGUI_TUNING=tuning)
         async with http_session() as http:
             probe = LoopProbe(server.url)
             probe.start(http)
@@ -297,13 +297,15 @@ async def measure_nicegui_floor(n: int, rounds: int, warmup: int, think: float, 
 
 
 async def measure(sizes: list[int], rounds: int, warmup: int, rate: float, page_registrations: int,
-                  active_pairs: int | None = None, progress: Callable[[str], None] = print) -> list[dict]:
+                  active_pairs: int | None = None, progress: Callable[[str], None] = print,
+                  tuning: str = 'on') -> list[dict]:
     rows = []
     for n in sizes:
         pairs = min(n // 2, active_pairs or n // 2)
         think = pairs / rate if rate else 0.0  # each pair's mean pause, for `rate` calls per second in all
         progress(f'[{NAME}] N={n}: app ...')
-        app = await attempt(measure_app(n, rounds, warmup, think, page_registrations, active_pairs), progress)
+        app = await attempt(measure_app(n, rounds, warmup, think, page_registrations, active_pairs, tuning),
+                            progress)
         progress(f'[{NAME}] N={n}: floor (bare relay) ...')
         floor = await attempt(measure_floor(n, rounds, warmup, think, active_pairs), progress)
         progress(f'[{NAME}] N={n}: floor (bare NiceGUI page) ...')
@@ -376,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--page-registrations', type=int, default=2,
                         help='users who register through /register (bcrypt 12 rounds); the rest are pre-created')
     parser.add_argument('--name', default=NAME, help=f'results file name (default {NAME}, e.g. for a second mode)')
+    tuning_option(parser)
     parser.add_argument('--out', type=Path, default=None, help='results folder (default bench/results)')
     return parser
 
@@ -392,10 +395,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     rows = asyncio.run(measure(args.sizes, args.rounds, args.warmup, args.rate, args.page_registrations,
-                               args.active_pairs))
+                               args.active_pairs, tuning=args.tuning))
     result = {'params': {'sizes': args.sizes, 'rounds': args.rounds, 'warmup': args.warmup, 'rate': args.rate,
                          'active_pairs': args.active_pairs,
-                         'page_registrations': args.page_registrations},
+                         'page_registrations': args.page_registrations, 'tuning': args.tuning},
               'results': rows, 'targets': targets(rows)}
     print(format_rows(rows))
     path = write_result(args.name, result, args.out)
