@@ -4,6 +4,7 @@ Every method here blocks (bcrypt, database): the UI calls them through `run.io_b
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -14,11 +15,16 @@ from sqlalchemy.orm import sessionmaker
 
 from .database import User
 from .login_throttle import LoginThrottle
+from .rate_limit import RateLimit
 
 USERNAME_PATTERN = re.compile(r'[A-Za-z0-9_.-]{3,32}')
 PASSWORD_MIN_BYTES = 8
 PASSWORD_MAX_BYTES = 72  # bcrypt ignores everything after 72 bytes: refuse rather than truncate silently
 WRONG_CREDENTIALS = 'Wrong username or password.'
+# Failed logins from one address, whatever the names: guessing many names from one place is slowed down too.
+ADDRESS_FAILURES = 20
+# New accounts from one address: a team signing up together passes, a script filling the directory does not.
+REGISTRATIONS_PER_ADDRESS, REGISTRATION_WINDOW = 10, 600.0
 
 
 class AccountError(ValueError):
@@ -58,17 +64,27 @@ def password_problem(password: str) -> str | None:
 
 class Accounts:
     def __init__(self, sessions: sessionmaker, throttle: LoginThrottle | None = None,
-                 bcrypt_rounds: int = 12) -> None:
+                 bcrypt_rounds: int = 12, *, address_throttle: LoginThrottle | None = None,
+                 registrations: RateLimit | None = None) -> None:
         self._sessions = sessions
+        # Failures count per (username, address): guesses from elsewhere cannot lock the real user out.
         self.throttle = throttle or LoginThrottle()
+        self.address_throttle = address_throttle or LoginThrottle(max_failures=ADDRESS_FAILURES)
+        self.registrations = registrations or RateLimit(REGISTRATIONS_PER_ADDRESS, REGISTRATION_WINDOW)
         self._rounds = bcrypt_rounds
         # Compared against when the username is unknown, so both refusals take the same time.
         self._dummy_hash = bcrypt.hashpw(b'not a password', bcrypt.gensalt(bcrypt_rounds))
 
-    def register(self, username: str, password: str) -> Account:
+    def register(self, username: str, password: str, address: str = '') -> Account:
+        """Create an account; `address` is where the request came from (its registrations are limited)."""
         problem = username_problem(username) or password_problem(password)
         if problem:
             raise AccountError(problem)
+        wait = self.registrations.take(address) if address else 0  # no address: not a web request
+        if wait:
+            minutes = math.ceil(wait / 60)
+            raise AccountError(f'Too many new accounts from your network. Please try again in {minutes} '
+                               f'minute{"" if minutes == 1 else "s"}.')
         password_hash = bcrypt.hashpw(password.encode(), bcrypt.gensalt(self._rounds)).decode()
         taken = AccountError(f'The username "{username}" is taken. Please choose another one.')
         with self._sessions() as session:
@@ -82,25 +98,38 @@ class Accounts:
                 raise taken from None
             return Account(user.username, user.id)
 
-    def login(self, username: str, password: str) -> Account:
-        key = username.lower()
+    def login(self, username: str, password: str, address: str = '') -> Account:
+        """Check a username and password; `address` is where the attempt came from (failures count per name
+        and address, and per address across names)."""
+        name_key = username.lower()
+        key = (name_key, address)
         wait = self.throttle.begin(key)
+        if not wait and address:  # no address: not a web request
+            wait = self.address_throttle.begin(address)
+            if wait:
+                self.throttle.cancel(key)
         if wait:
             raise AccountError(f'Too many failed attempts for this username. Please try again in {wait} '
                                f'second{"" if wait == 1 else "s"}.')
         try:
             with self._sessions() as session:
-                user = session.scalar(select(User).where(User.username_key == key)) if username else None
+                user = session.scalar(select(User).where(User.username_key == name_key)) if username else None
             encoded = password.encode(errors='surrogatepass')  # a lone surrogate is just a wrong password
             stored = user.password_hash.encode() if user else self._dummy_hash
             matches = 0 < len(encoded) <= PASSWORD_MAX_BYTES and bcrypt.checkpw(encoded, stored)
         except BaseException:
             self.throttle.cancel(key)
+            if address:
+                self.address_throttle.cancel(address)
             raise
         if user is None or not matches:
             self.throttle.record_failure(key)
+            if address:
+                self.address_throttle.record_failure(address)
             raise AccountError(WRONG_CREDENTIALS)
         self.throttle.record_success(key)
+        if address:
+            self.address_throttle.cancel(address)  # the address's failures for other names still count
         return Account(user.username, user.id)
 
     def all(self) -> list[Account]:

@@ -1,4 +1,7 @@
-"""Slows down password guessing: too many failed logins for one username lock it for a while.
+"""Slows down password guessing: too many failed logins for one key lock it for a while.
+
+Accounts keys it by (username, address) and, with a larger budget, by address alone: a guesser elsewhere
+cannot lock the real user out, and one place guessing many names is slowed down too.
 
 An attempt counts from the moment it starts (`begin`), not only once its password check (a quarter of a second
 of bcrypt) has failed: otherwise guesses sent in parallel would all pass the check before the first one fails.
@@ -9,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 
 class LoginThrottle:
@@ -19,18 +22,18 @@ class LoginThrottle:
         self.window = window
         self.lockout = lockout
         self._clock = clock
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._locked_until: dict[str, float] = {}
-        self._in_flight: dict[str, int] = {}  # attempts begun and not yet decided
+        self._failures: dict[Hashable, deque[float]] = defaultdict(deque)
+        self._locked_until: dict[Hashable, float] = {}
+        self._in_flight: dict[Hashable, int] = {}  # attempts begun and not yet decided
         self._next_sweep = clock() + window
         self._lock = threading.Lock()  # logins are checked from worker threads
 
-    def seconds_locked(self, key: str) -> int:
+    def seconds_locked(self, key: Hashable) -> int:
         """Seconds until `key` may try again (0 when it may try now)."""
         with self._lock:
             return self._seconds_locked(key, self._clock())
 
-    def begin(self, key: str) -> int:
+    def begin(self, key: Hashable) -> int:
         """Start an attempt for `key`: 0 if it may go ahead (it then counts until its outcome is recorded),
         else the seconds to wait."""
         with self._lock:
@@ -45,7 +48,7 @@ class LoginThrottle:
             self._in_flight[key] = in_flight + 1
             return 0
 
-    def record_failure(self, key: str) -> None:
+    def record_failure(self, key: Hashable) -> None:
         with self._lock:
             now = self._clock()
             self._end_attempt(key)
@@ -59,24 +62,24 @@ class LoginThrottle:
             if now >= self._next_sweep:
                 self._sweep(now)
 
-    def record_success(self, key: str) -> None:
+    def record_success(self, key: Hashable) -> None:
         with self._lock:
             self._end_attempt(key)
             self._failures.pop(key, None)
 
-    def cancel(self, key: str) -> None:
+    def cancel(self, key: Hashable) -> None:
         """An attempt that ended without a verdict (e.g. the database failed)."""
         with self._lock:
             self._end_attempt(key)
 
-    def _seconds_locked(self, key: str, now: float) -> int:
+    def _seconds_locked(self, key: Hashable, now: float) -> int:
         remaining = self._locked_until.get(key, 0.0) - now
         if remaining <= 0:
             self._locked_until.pop(key, None)
             return 0
         return max(1, round(remaining))
 
-    def _end_attempt(self, key: str) -> None:
+    def _end_attempt(self, key: Hashable) -> None:
         left = self._in_flight.pop(key, 0) - 1
         if left > 0:
             self._in_flight[key] = left

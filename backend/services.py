@@ -13,6 +13,7 @@ from .database import create_database
 from .directory import Directory
 from .directory_order import DirectoryOrder
 from .ice_config import IceConfig
+from .invite_limit import InviteLimit
 from .presence import Presence
 from .settings import Settings
 from .storage_secret import load_or_create_storage_secret
@@ -33,6 +34,7 @@ class Services:
     storage_secret: str
     agora: AgoraCredentials | None  # None in embedded mode
     ice: IceConfig  # what the browsers' peer connections get in embedded mode
+    invite_limit: InviteLimit  # checked before every invite
 
 
 def create_services(settings: Settings) -> Services:
@@ -45,6 +47,8 @@ def create_services(settings: Settings) -> Services:
                          is_online=lambda user: bool(presence.tabs(user)),
                          ring_timeout=settings.ring_timeout)
     calls.changed.connect(lambda call: (presence.touch(call.caller), presence.touch(call.callee)))
+    invite_limit = InviteLimit()
+    calls.changed.connect(invite_limit.observe)
     # Connected before the pages are (ui/live_updates.py): a batch reaches the dashboards already in the order.
     directory_order = DirectoryOrder({account.username: presence.status(account.username)
                                       for account in directory.all()})
@@ -59,4 +63,4 @@ def create_services(settings: Settings) -> Services:
                     directory_order=directory_order, presence=presence, calls=calls,
                     tabs=TabLifecycle(presence, calls), history=CallHistory(sessions),
                     storage_secret=load_or_create_storage_secret(settings.storage_secret, settings.data_dir),
-                    agora=agora, ice=ice)
+                    agora=agora, ice=ice, invite_limit=invite_limit)

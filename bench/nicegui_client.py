@@ -90,6 +90,7 @@ class Tab:
         self.http = http
         self.cookie = cookie
         self.name = name
+        self.headers: dict[str, str] = {}  # sent with the page request and the socket's, e.g. Origin
         self.client_id = ''
         self.elements: dict[int, dict] = {}  # the hooked elements only
         self.by_key: dict[str, dict[int, dict]] = {}  # data-testid -> {element id: element}
@@ -122,7 +123,7 @@ class Tab:
     # ---- loading and connecting ----
     async def open(self, path: str, timeout: float = 60) -> None:
         """GET the page (no redirects: a redirect means no session) and connect its socket."""
-        headers = {'Cookie': f'session={self.cookie}'} if self.cookie else {}
+        headers = {**self.headers, **({'Cookie': f'session={self.cookie}'} if self.cookie else {})}
         async with self.http.get(self.base_url + path, headers=headers, allow_redirects=False) as response:
             text = await response.text()
             if 'session' in response.cookies:
@@ -161,7 +162,7 @@ class Tab:
         sio.on('disconnect', self._disconnected)
         try:
             await sio.connect(f'{self.base_url}?{urlencode(self._params)}', transports=['websocket'],
-                              socketio_path=SOCKET_PATH, wait_timeout=timeout)
+                              socketio_path=SOCKET_PATH, wait_timeout=timeout, headers=self.headers)
         except BaseException:
             await sio.disconnect()  # failed half-way, its socket may be open and count its user as online
             raise

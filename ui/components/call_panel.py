@@ -83,6 +83,9 @@ class CallPanel:
         if self._signaling is not None and not self._signaling.connected:
             self._say('Calls cannot ring while Agora signaling is disconnected: see the message above.')
             return
+        if refusal := self._services.invite_limit.refusal(self.me, user):  # e.g. ringing someone on end
+            self._say(refusal)
+            return
         online = await self._signaling.is_online(user) if self._signaling else None
         try:
             call = self._calls.invite(self.me, user, self.tab, callee_online=online)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from nicegui import ui
+from starlette.requests import Request
 
 from backend.accounts import AccountError
 from backend.services import Services
@@ -14,10 +15,12 @@ from ..testids import hook
 
 def login_page(services: Services, passwords: PasswordWork) -> None:
     @ui.page('/login')
-    def page() -> None:
+    def page(request: Request) -> None:
         if current_username() is not None:
             ui.navigate.to('/')
             return
+
+        address = request.client.host if request.client else ''  # behind a proxy: from X-Forwarded-For
 
         async def submit() -> None:
             if not username.value or not password.value:
@@ -25,7 +28,7 @@ def login_page(services: Services, passwords: PasswordWork) -> None:
                 return
             button.disable()
             try:
-                account = await passwords.run(services.accounts.login, username.value.strip(), password.value)
+                account = await passwords.run(services.accounts.login, username.value.strip(), password.value, address)
             except AccountError as refusal:
                 show_error(error, str(refusal))
                 password.value = ''

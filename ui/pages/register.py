@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from nicegui import ui
+from starlette.requests import Request
 
 from backend.accounts import AccountError, password_problem, username_problem
 from backend.services import Services
@@ -14,10 +15,12 @@ from ..testids import hook
 
 def register_page(services: Services, passwords: PasswordWork) -> None:
     @ui.page('/register')
-    def page() -> None:
+    def page(request: Request) -> None:
         if current_username() is not None:
             ui.navigate.to('/')
             return
+
+        address = request.client.host if request.client else ''  # behind a proxy: from X-Forwarded-For
 
         async def submit() -> None:
             name = username.value.strip()  # e.g. a trailing space from autofill
@@ -29,7 +32,7 @@ def register_page(services: Services, passwords: PasswordWork) -> None:
                 return
             button.disable()
             try:
-                account = await passwords.run(services.accounts.register, name, password.value)
+                account = await passwords.run(services.accounts.register, name, password.value, address)
             except AccountError as refusal:
                 show_error(error, str(refusal))
                 return
