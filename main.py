@@ -26,6 +26,8 @@ def main() -> None:
 
     try:
         services = create_services(settings)
+    except SettingsError as error:  # e.g. DEMO_USERS naming an account registered with a password
+        sys.exit(f'ringboard: cannot start: {error}')
     except (OSError, ImportError, SQLAlchemyError) as error:  # a database or data folder that cannot be opened
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         sys.exit(f'ringboard: cannot start: cannot open the database (DATABASE_URL) or the data folder '

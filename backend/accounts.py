@@ -25,6 +25,7 @@ WRONG_CREDENTIALS = 'Wrong username or password.'
 ADDRESS_FAILURES = 20
 # New accounts from one address: a team signing up together passes, a script filling the directory does not.
 REGISTRATIONS_PER_ADDRESS, REGISTRATION_WINDOW = 10, 600.0
+NO_PASSWORD = '!'  # the stored hash of a demo person (DEMO_USERS): no password matches it, bcrypt never sees it
 
 
 class AccountError(ValueError):
@@ -115,8 +116,9 @@ class Accounts:
             with self._sessions() as session:
                 user = session.scalar(select(User).where(User.username_key == name_key)) if username else None
             encoded = password.encode(errors='surrogatepass')  # a lone surrogate is just a wrong password
-            stored = user.password_hash.encode() if user else self._dummy_hash
-            matches = 0 < len(encoded) <= PASSWORD_MAX_BYTES and bcrypt.checkpw(encoded, stored)
+            usable = user is not None and user.password_hash != NO_PASSWORD
+            stored = user.password_hash.encode() if usable else self._dummy_hash
+            matches = 0 < len(encoded) <= PASSWORD_MAX_BYTES and bcrypt.checkpw(encoded, stored) and usable
         except BaseException:
             self.throttle.cancel(key)
             if address:
@@ -131,6 +133,20 @@ class Accounts:
         if address:
             self.address_throttle.cancel(address)  # the address's failures for other names still count
         return Account(user.username, user.id)
+
+    def add_demo_person(self, username: str) -> Account:
+        """The demo person of that name, created without a usable password if missing. An account registered
+        with a password is never turned into one (anyone could then sign in as its owner)."""
+        with self._sessions() as session:
+            user = session.scalar(select(User).where(User.username_key == username.lower()))
+            if user is None:
+                user = User(username=username, username_key=username.lower(), password_hash=NO_PASSWORD)
+                session.add(user)
+                session.commit()
+            elif user.password_hash != NO_PASSWORD:
+                raise AccountError(f'"{user.username}" is an account registered with a password, not a demo person: '
+                                   f'choose another name')
+            return Account(user.username, user.id)
 
     def all(self) -> list[Account]:
         with self._sessions() as session:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import sessionmaker
 
-from .accounts import Accounts
+from .accounts import AccountError, Accounts
 from .agora_credentials import AgoraCredentials
 from .call_history import CallHistory
 from .call_registry import CallRegistry
@@ -15,7 +15,7 @@ from .directory_order import DirectoryOrder
 from .ice_config import IceConfig
 from .invite_limit import InviteLimit
 from .presence import Presence
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .storage_secret import load_or_create_storage_secret
 from .tab_lifecycle import TabLifecycle
 
@@ -40,6 +40,11 @@ class Services:
 def create_services(settings: Settings) -> Services:
     sessions = create_database(settings.database_url)
     accounts = Accounts(sessions)
+    for username, _ in settings.demo_users:
+        try:
+            accounts.add_demo_person(username)
+        except AccountError as refusal:
+            raise SettingsError(f'DEMO_USERS: {refusal}') from None
     directory = Directory(accounts.all())
     calls: CallRegistry
     presence = Presence(is_busy=lambda user: calls.is_busy(user))

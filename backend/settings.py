@@ -13,6 +13,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .accounts import username_problem
+from .display_name import display_name_problem
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 _HEX32 = re.compile(r'[0-9a-fA-F]{32}')
@@ -48,6 +51,7 @@ class Settings:
     app_logo: str = ''  # an http(s) URL, or the absolute path of a local image file
     brand_color: str = ''  # '#rrggbb'; empty keeps Quasar's primary colour
     nicegui_tuning: bool = True  # ui/nicegui_tuning/; off runs stock NiceGUI
+    demo_users: tuple[tuple[str, str], ...] = ()  # (username, display name or '') of each demo person
 
     @property
     def agora_enabled(self) -> bool:
@@ -117,6 +121,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         app_logo=_app_logo(get('APP_LOGO')),
         brand_color=_brand_color(get('BRAND_COLOR')),
         nicegui_tuning=tuning == 'on',
+        demo_users=_demo_users(get('DEMO_USERS')),
     )
 
 
@@ -263,3 +268,19 @@ def _brand_color(raw: str) -> str:
     if raw and not re.fullmatch(r'#[0-9a-fA-F]{6}', raw):
         raise SettingsError(f'BRAND_COLOR must be a colour like #1a73e8, not {raw!r}')
     return raw.lower()
+
+
+def _demo_users(raw: str) -> tuple[tuple[str, str], ...]:
+    """`alice=Alice Johnson,bob`: a username, optionally with a display name, per entry."""
+    people: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for entry in filter(None, (part.strip() for part in raw.split(','))):
+        username, _, name = (part.strip() for part in entry.partition('='))
+        problem = username_problem(username) or display_name_problem(name)
+        if problem:
+            raise SettingsError(f'DEMO_USERS: {entry!r}: {problem}')
+        if username.lower() in seen:
+            raise SettingsError(f'DEMO_USERS names {username!r} twice')
+        seen.add(username.lower())
+        people.append((username, name))
+    return tuple(people)

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 
 # main.py loads a developer's .env without overriding what is set: empty values (= the defaults) keep it out.
 DEFAULTS = dict.fromkeys(('DATABASE_URL', 'STORAGE_SECRET', 'ICE_SERVERS', 'AGORA_APP_ID', 'AGORA_APP_CERTIFICATE',
-                          'SIGNALING', 'TOKEN_TTL', 'AGORA_SDK_URL', 'APP_NAME', 'APP_LOGO', 'BRAND_COLOR'), '')
+                          'SIGNALING', 'TOKEN_TTL', 'AGORA_SDK_URL', 'APP_NAME', 'APP_LOGO', 'BRAND_COLOR',
+                          'DEMO_USERS'), '')
 
 
 @pytest.fixture

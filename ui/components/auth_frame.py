@@ -10,12 +10,14 @@ from backend.settings import Settings
 
 from ..branding import brand_mark
 from ..testids import hook
+from .demo_people import demo_banner
 
 
 @contextmanager
 def auth_frame(title: str, settings: Settings) -> Iterator[ui.label]:
     """Lay out a form; yields the `auth-error` label (hidden until `show_error`)."""
     ui.page_title(f'{title} · {settings.app_name}')
+    demo_banner(settings)
     with ui.column().classes('absolute-center items-stretch w-80 gap-4'):
         brand_mark(settings, 'text-2xl').classes('self-center')
         with ui.card().classes('items-stretch gap-3 p-6'):

@@ -13,6 +13,7 @@ from ..branding import brand_mark
 from ..components.agora_signaling import AgoraSignaling
 from ..components.call_history_list import CallHistoryList
 from ..components.call_panel import CallPanel
+from ..components.demo_people import demo_banner
 from ..components.user_directory import UserDirectory
 from ..live_updates import LiveUpdates
 from ..session import current_username, log_out
@@ -48,6 +49,7 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             hook(ui.label(me), 'me').classes('font-medium')
             hook(ui.button('Log out', icon='logout', on_click=sign_out), 'logout').props('flat no-caps')
 
+        demo_banner(services.settings)
         with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
             def status(user: str) -> str:
                 if signaling is None:

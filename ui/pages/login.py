@@ -8,6 +8,7 @@ from backend.accounts import AccountError
 from backend.services import Services
 
 from ..components.auth_frame import auth_frame, show_error
+from ..components.demo_people import demo_sign_in_buttons
 from ..password_work import PasswordWork
 from ..session import current_username, log_in
 from ..testids import hook
@@ -38,6 +39,12 @@ def login_page(services: Services, passwords: PasswordWork) -> None:
             log_in(account.username)
             ui.navigate.to('/')
 
+        def sign_in_as(demo_person: str) -> None:
+            account = services.directory.get(demo_person)  # created at start-up, from DEMO_USERS
+            if account is not None:
+                log_in(account.username)
+                ui.navigate.to('/')
+
         with auth_frame('Sign in', services.settings) as error:
             username = hook(ui.input('Username').props('autofocus autocomplete=username'), 'login-username')
             password = hook(ui.input('Password', password=True, password_toggle_button=True)
@@ -47,3 +54,4 @@ def login_page(services: Services, passwords: PasswordWork) -> None:
             with ui.row().classes('text-sm gap-1'):
                 ui.label('New here?')
                 ui.link('Create an account', '/register')
+            demo_sign_in_buttons(services.settings, sign_in_as)
