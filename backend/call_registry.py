@@ -2,8 +2,9 @@
 
 A call moves `ringing -> connecting -> active -> ended`, or `ringing -> ended`. Every rule of a call is in the
 tables below: `RULES` says, per action, from which states it may happen, who may take it and what it leads to;
-`INVITE_ENDS` and `TAB_GONE` say which action an invite or a tab going away amounts to. Every change goes
-through `_apply`, the one transition function, which checks the action against its rule before changing the call.
+`INVITE_ENDS` and `TAB_GONE` say which action an invite or a tab going away amounts to (glare is `CALL_BACK`).
+Every change goes through `_apply`, the one transition function, which checks the action against its rule before
+changing the call; the live calls sit in a `CallStore`.
 All of this is synchronous code on the server's event loop, so a transition cannot interleave with another one:
 when accept, cancel and the ring timeout race, the first to run wins and the others find the state already moved
 and are refused. Records are immutable snapshots with a per-call sequence number, so a tab can drop stale or
