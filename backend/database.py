@@ -9,6 +9,8 @@ from sqlalchemy import DateTime, ForeignKey, String, TypeDecorator, create_engin
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
+from .schema import migrate
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -43,6 +45,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the user last opened their call history: missed calls after this are counted as new.
     history_seen_at: Mapped[datetime | None] = mapped_column(default=None)
+    display_name: Mapped[str | None] = mapped_column(String(64), default=None)  # None: the username shows
 
 
 class CallRecord(Base):
@@ -62,7 +65,7 @@ class CallRecord(Base):
 
 
 def create_database(url: str) -> sessionmaker:
-    """Create the engine and the tables (if missing) and return a session factory."""
+    """Create the engine, bring the schema up to date (backend/schema.py) and return a session factory."""
     is_sqlite = url.startswith('sqlite')
     database_file = make_url(url).database if is_sqlite else None
     if database_file and database_file != ':memory:':
@@ -71,7 +74,7 @@ def create_database(url: str) -> sessionmaker:
                            pool_pre_ping=not is_sqlite)
     if is_sqlite:
         event.listen(engine, 'connect', _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
 
 
