@@ -15,7 +15,7 @@ from .call_stage import CallStage
 
 
 class CallMedia(Protocol):
-    """What the view needs of the browser-side media component (WebRTC or Agora RTC)."""
+    """What the view needs of the browser-side media component (call_media_element.py: WebRTC or Agora RTC)."""
     def set_enabled(self, kind: str, enabled: bool) -> None: ...
     async def devices(self) -> list[dict]: ...
     def use_device(self, kind: str, device_id: str) -> None: ...
@@ -24,11 +24,10 @@ class CallMedia(Protocol):
 class CallView(ui.card):
     def __init__(self, call: Call, me: str, *, video_tag: str,
                  media_for: Callable[[str, str], CallMedia],
-                 on_hang_up: Callable[[], None], on_media_state: Callable[[dict], None]) -> None:
+                 on_hang_up: Callable[[], None]) -> None:
         super().__init__()
         hook(self, 'call-view').classes('w-full p-0 overflow-hidden bg-grey-10 text-white')
         self._call = call
-        self._on_media_state = on_media_state
         self.sending = {'audio': True, 'video': True}
         with self:
             self._stage = CallStage(call.peer_of(me), video_tag=video_tag)
@@ -68,7 +67,6 @@ class CallView(ui.card):
         self.media.set_enabled(kind, on)
         button, icon = (self._audio_button, 'mic') if kind == 'audio' else (self._video_button, 'videocam')
         button.props(f'icon={icon if on else icon + "_off"} color={"grey-8" if on else "negative"}')
-        self._on_media_state(dict(self.sending))
 
     async def _load_devices(self) -> None:
         devices = await self.media.devices()

@@ -1,53 +1,78 @@
-"""Embedded-mode media: a peer-to-peer WebRTC connection whose signals Python relays between the two tabs."""
+"""Embedded-mode media: a peer-to-peer WebRTC connection whose signals Python relays between the two tabs.
+
+The signals wait here, in one place: the caller's own while the call rings (the callee has no connection yet), and
+the peer's until this browser side is mounted.
+"""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from typing import Any
 
-from nicegui import ui
+from .call_media_element import CallMediaElement
 
 
-class WebRtcCall(ui.element, component='webrtc_call.js'):
-    """Reports `ready`, `signal`, `connected`, `lost`, `failed` and `state`; Python decides what they mean."""
-    VIDEO_TAG = 'video'
+class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
+    """Also reports `ready`, `signal` and `state`."""
 
-    def __init__(self, *, ice_servers: list[dict], polite: bool, local_video_id: str, remote_video_id: str,
-                 on_signal: Callable[[dict], None], on_connected: Callable[[], None], on_lost: Callable[[], None],
-                 on_failed: Callable[[str], None]) -> None:
-        super().__init__()
+    def __init__(self, *, ice_servers: list[dict], polite: bool, ringing: bool, send: Callable[[dict], None],
+                 **common: Any) -> None:
+        """`ringing`: started by the calling tab before the answer, so what it sends is held until `answered`.
+        `send` passes a signal to the peer's tab; `common` are the arguments of every CallMediaElement."""
+        super().__init__(**common)
         self.props['ice-servers'] = ice_servers
         self.props['polite'] = polite
-        self.props['local-video'] = local_video_id
-        self.props['remote-video'] = remote_video_id
-        self._ready = False
-        self._inbox: list[dict] = []  # signals that arrived before the browser side was mounted
-        self.on('ready', self._flush)
-        self.on('signal', lambda event: on_signal(event.args))
-        self.on('connected', lambda: on_connected())
-        self.on('lost', lambda: on_lost())
-        self.on('failed', lambda event: on_failed(str(event.args.get('reason', ''))))
+        self._send = send
+        self._ringing = ringing
+        self._outbox: list[dict] | None = [] if ringing else None  # None: sent as they come
+        self._inbox: list[dict] | None = []  # None: the browser side is mounted and applies them
+        self._sending = {'audio': True, 'video': True}  # what the peer's view shows of ours
+        self.on('ready', self._ready)
+        self.on('signal', lambda event: self._outgoing(event.args))
 
-    def show_in(self, local_video_id: str, remote_video_id: str) -> None:
-        """Play into these video elements from now on (the caller's media moves from the ringing panel to the call)."""
-        self._props.update({'local-video': local_video_id, 'remote-video': remote_video_id})
+    def _outgoing(self, signal: dict) -> None:
+        if signal.get('complete'):  # the held offer, now with every candidate in it: the one signal the callee needs
+            if self._ringing:
+                self._outbox = [signal]
+            return
+        if self._outbox is None:
+            self._send(signal)
+        else:  # nothing before the answer; then in order
+            self._outbox.append(signal)
+
+    def answered(self) -> None:
+        self._ringing = False
+        if self._outbox:
+            # Not now: the registry tells the caller's tabs of the answer first, and the callee's tab takes signals
+            # only once it shows the call. Soon: the offer is what the callee's browser waits for.
+            asyncio.get_running_loop().call_soon(self._release)
+        else:
+            self._outbox = None
+
+    def _release(self) -> None:
+        signals, self._outbox = self._outbox or [], None
+        for signal in signals:
+            self._send(signal)
 
     def deliver(self, signal: dict) -> None:
-        if self._ready:
+        if 'media' in signal:  # what the peer sends: the peer's view of it
+            for kind, on in signal['media'].items():
+                self._on_peer_media(kind, bool(on))
+        elif self._inbox is None:
             self.run_method('applySignal', signal)
         else:
             self._inbox.append(signal)
 
-    def _flush(self) -> None:
-        self._ready = True
-        for signal in self._inbox:
+    def _ready(self) -> None:
+        signals, self._inbox = self._inbox or [], None
+        for signal in signals:
             self.run_method('applySignal', signal)
-        self._inbox.clear()
+
+    def _connected(self) -> None:
+        super()._connected()
+        self._outgoing({'media': dict(self._sending)})  # the peer's view may be newer than our last toggle
 
     def set_enabled(self, kind: str, enabled: bool) -> None:
-        """Mute or unmute `audio`, hide or show `video` (the track keeps running, so unmuting is instant)."""
-        self.run_method('setTrackEnabled', kind, enabled)
-
-    async def devices(self) -> list[dict]:
-        return await self.run_method('listDevices', timeout=5)
-
-    def use_device(self, kind: str, device_id: str) -> None:
-        self.run_method('useDevice', kind, device_id)
+        super().set_enabled(kind, enabled)
+        self._sending[kind] = enabled
+        self._outgoing({'media': dict(self._sending)})  # Agora RTC tells the peer itself (user-unpublished)

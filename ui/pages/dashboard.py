@@ -10,9 +10,11 @@ from backend.services import Services
 
 from ..agora_sdk import RTM_SDK, sdk_base
 from ..branding import brand_mark
-from ..components.agora_signaling import AgoraSignaling
+from ..components.agora_rtm_session import AgoraRtmSession
+from ..components.agora_rtm_signaling import AgoraRtmSignaling
 from ..components.call_history_list import CallHistoryList
 from ..components.call_panel import CallPanel
+from ..components.call_signaling import CallSignaling
 from ..components.demo_people import demo_banner
 from ..components.user_directory import UserDirectory
 from ..live_updates import LiveUpdates
@@ -61,15 +63,17 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
                     order.update({user: status(user) for user in users})
                 directory.show_changes(users)
 
-            signaling = None
+            signaling = None  # this tab's Agora RTM session, in Agora mode
+            call_signaling = CallSignaling(services.calls, me, client.id)  # the server rings
             order = services.directory_order  # the server's presence is the same for everyone: one order for all
             if services.settings.mode == 'agora':  # presence and invitations through Agora RTM
                 people = [account.username for account in services.directory.all() if account.username != me]
-                signaling = AgoraSignaling(services.agora, f'{sdk_base(services.settings)}/{RTM_SDK}', me,
-                                           peers=people, on_online=presence_changed)
+                signaling = AgoraRtmSession(services.agora, f'{sdk_base(services.settings)}/{RTM_SDK}', me,
+                                            peers=people, on_online=presence_changed)
+                call_signaling = AgoraRtmSignaling(signaling, services.calls, me, client.id)
                 order = DirectoryOrder({user: status(user) for user in people})  # this tab's RTM: its own order
 
-            panel = CallPanel(services, live, me, client.id, signaling)
+            panel = CallPanel(services, live, me, client.id, call_signaling)
             with ui.row().classes('w-full gap-4 items-start no-wrap max-md:flex-wrap'):
                 with ui.card().classes('flex-1 min-w-72'):
                     ui.label('People').classes('text-lg font-medium')

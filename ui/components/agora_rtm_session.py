@@ -1,7 +1,7 @@
-"""Agora RTM signaling for one tab: keeps the RTM session up and says plainly when it is not.
+"""Agora RTM 1.x for one tab: keeps the RTM session up and says plainly when it is not.
 
-It logs in with an RTM token minted here for the user's own id, renews the token before it expires,
-reports the peers' online status, and passes invitations to the call panel.
+It logs in with an RTM token minted here for the user's own id, renews the token before it expires, reports the
+peers' online status, and carries the call invitations of agora_rtm_signaling.py (which decides what they mean).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .agora_rtm_signal import AgoraRtmSignal
 log = logging.getLogger(__name__)
 
 
-class AgoraSignaling:
+class AgoraRtmSession:
     def __init__(self, credentials: AgoraCredentials, sdk_url: str, me: str, *, peers: list[str],
                  on_online: Callable[[dict[str, bool]], None]) -> None:
         self._credentials = credentials
@@ -27,7 +27,7 @@ class AgoraSignaling:
         self._on_online = on_online
         self.connected = False
         self._online: dict[str, bool] = {}  # as Agora reports it
-        # Set by the call panel: (call_id, caller, channel) and (call_id, side, event, detail).
+        # Set by AgoraRtmSignaling: (call_id, caller, channel) and (call_id, side, event, detail).
         self.on_invitation: Callable[[str, str, str], None] = lambda *_: None
         self.on_invitation_event: Callable[[str, str, str, str], None] = lambda *_: None
         with hook(ui.row(), 'signaling-status').classes('w-full items-center no-wrap gap-3 px-4 py-2 rounded '

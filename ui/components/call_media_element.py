@@ -1,0 +1,55 @@
+"""What the two kinds of call media share: the video elements they play into, the camera and microphone controls,
+and the browser's reports that matter to the call. WebRTC (webrtc_call.py) and Agora RTC (agora_rtc_call.py) add
+how they connect."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from nicegui import ui
+
+log = logging.getLogger(__name__)
+
+
+class CallMediaElement(ui.element):
+    """Reports `connected`, `lost`, `failed`, `peer-media` and `quality`; Python decides what they mean."""
+    VIDEO_TAG = 'video'  # the element the call stage plays each video into
+
+    def __init__(self, *, local_video_id: str, remote_video_id: str, on_connected: Callable[[], None],
+                 on_lost: Callable[[], None], on_failed: Callable[[str], None],
+                 on_peer_media: Callable[[str, bool], None], on_quality: Callable[[int, int], None]) -> None:
+        super().__init__()
+        self.props['local-video'] = local_video_id
+        self.props['remote-video'] = remote_video_id
+        self._on_connected = on_connected
+        self._on_peer_media = on_peer_media
+        # All listeners now (subclasses add theirs in their constructor): a later .on() would re-mount the component.
+        self.on('connected', self._connected)
+        self.on('lost', lambda: on_lost())
+        self.on('failed', lambda event: on_failed(str(event.args.get('reason', ''))))
+        self.on('peer-media', lambda event: on_peer_media(str(event.args['kind']), bool(event.args['on'])))
+        self.on('quality', lambda event: on_quality(int(event.args['up']), int(event.args['down'])))
+
+    def _connected(self) -> None:
+        self._on_connected()
+
+    def show_in(self, local_video_id: str, remote_video_id: str) -> None:
+        """Play into these video elements from now on (the caller's media moves from the ringing panel to the call)."""
+        self._props.update({'local-video': local_video_id, 'remote-video': remote_video_id})
+
+    def answered(self) -> None:
+        """The call this media started for while it rang was answered (WebRTC's caller then sends what it held)."""
+
+    def deliver(self, signal: dict) -> None:
+        """A signal relayed from the peer's tab. Only WebRTC has them: Agora RTC connects through Agora."""
+        log.warning('%s dropped a relayed signal: it takes none', type(self).__name__)
+
+    def set_enabled(self, kind: str, enabled: bool) -> None:
+        """Mute or unmute `audio`, hide or show `video` (the track keeps running, so unmuting is instant)."""
+        self.run_method('setTrackEnabled', kind, enabled)
+
+    async def devices(self) -> list[dict]:
+        return await self.run_method('listDevices', timeout=5)
+
+    def use_device(self, kind: str, device_id: str) -> None:
+        self.run_method('useDevice', kind, device_id)
