@@ -22,13 +22,9 @@ class TabMedia:
         """`send` relays a WebRTC signal of a call to the peer's tab; `on_peer_media` and `on_quality` show what the
         media reports of the peer."""
         self._services = services
-        self._calls = services.calls
-        self._me = me
-        self._tab = tab
-        self._act = act
-        self._send = send
-        self._on_peer_media = on_peer_media
-        self._on_quality = on_quality
+        self._me, self._tab = me, tab
+        self._act, self._send = act, send
+        self._shows = {'on_peer_media': on_peer_media, 'on_quality': lambda up, down: on_quality(max(up, down))}
         self._area = ui.element()  # outside the call panel's area: the caller's media outlives the ringing panel
         self.element: CallMediaElement | None = None
 
@@ -59,19 +55,17 @@ class TabMedia:
             self.element = None
 
     def _start(self, call: Call, local: str, remote: str) -> CallMediaElement:
+        calls, settings = self._services.calls, self._services.settings
         common = {'local_video_id': local, 'remote_video_id': remote,
-                  'on_connected': lambda: self._act(call.id, self._calls.media_connected),
-                  'on_lost': lambda: self._act(call.id, self._calls.media_lost),
-                  'on_failed': lambda reason: self._act(call.id, self._calls.media_failed, reason),
-                  'on_peer_media': self._on_peer_media,
-                  'on_quality': lambda up, down: self._on_quality(max(up, down))}
-        settings = self._services.settings
+                  'on_connected': lambda: self._act(call.id, calls.media_connected),
+                  'on_lost': lambda: self._act(call.id, calls.media_lost),
+                  'on_failed': lambda reason: self._act(call.id, calls.media_failed, reason), **self._shows}
         if self.element_class is WebRtcCall:
             return WebRtcCall(ice_servers=list(settings.ice_servers), polite=self._me == call.callee,
                               ringing=call.state is RINGING,
                               send=lambda signal: self._send(call.id, signal), **common)
         return AgoraRtcCall(sdk_url=f'{sdk_base(settings)}/{RTC_SDK}',
                             grant=lambda: self._services.agora.rtc(call.id, self._me),
-                            on_connect_failed=lambda reason: self._act(call.id, self._calls.connect_failed, reason),
-                            on_peer_left=lambda reason: self._act(call.id, self._calls.peer_left, reason),
+                            on_connect_failed=lambda reason: self._act(call.id, calls.connect_failed, reason),
+                            on_peer_left=lambda reason: self._act(call.id, calls.peer_left, reason),
                             **common)
