@@ -283,11 +283,16 @@ class CallRegistry:
         return self._store.live_by_user
 
     # ---- actions ----
-    def invite(self, caller: str, callee: str, tab: str | None = None, *, callee_online: bool | None = None) -> Call:
+    def invite(self, caller: str, callee: str, tab: str | None = None, *, callee_online: bool | None = None,
+               call_id: str | None = None, channel: str | None = None) -> Call:
         """Start a call; it may end at once (offline, busy). Raises `CallRefused` when it cannot start at all.
 
         `callee_online` overrides this server's presence (Agora RTM mode asks Agora before inviting).
+        `call_id` and `channel` are the caller's own when the call comes from elsewhere (a CallAPI app's callId and
+        RTC channel); otherwise the registry makes them up.
         """
+        if call_id is not None and self._store.get(call_id) is not None:
+            raise CallRefused('That call is already ringing.')
         found = self._resolve_user(callee)
         if found is None:
             raise CallRefused(f'There is no user called {callee}.')
@@ -300,8 +305,9 @@ class CallRegistry:
                 raise CallRefused('You are already in a call. Finish it first.')
             return self._apply(Action.CALL_BACK, mine, caller, callee_tab=tab)
         now = self._clock.time()
-        call = Call(id=str(uuid.uuid4()), caller=caller, callee=callee, channel=secrets.token_hex(16),
-                    state=RINGING, created_at=now, ring_deadline=now + self.ring_timeout, caller_tab=tab)
+        call = Call(id=call_id or str(uuid.uuid4()), caller=caller, callee=callee,
+                    channel=channel or secrets.token_hex(16), state=RINGING, created_at=now,
+                    ring_deadline=now + self.ring_timeout, caller_tab=tab)
         found_callee = Invite(callee_online=self._is_online(callee) if callee_online is None else callee_online,
                               callee_busy=self.is_busy(callee))
         end = _first_action(INVITE_ENDS, found_callee, call, None)
