@@ -2,6 +2,9 @@
 call through Debian's coturn with credentials the server mints (and what a relay that refuses them looks like)."""
 from __future__ import annotations
 
+import re
+import urllib.request
+
 import pytest
 from playwright.sync_api import expect
 
@@ -38,3 +41,64 @@ def test_a_call_over_https(start_app, chromium, tmp_path):
         expect(by_testid(page, 'call-notice')).to_contain_text('Call ended')
     for context in contexts:
         context.close()
+
+
+# The selected candidate pair of the page's latest peer connection: (local type, remote type) (needs PEER_RECORDER).
+SELECTED_PAIR = '''async () => {
+  const stats = await window.__peerConnections.at(-1).getStats();
+  let pair = null;
+  stats.forEach((r) => {
+    if (r.type === "transport" && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId);
+  });
+  if (!pair) return null;
+  return [stats.get(pair.localCandidateId).candidateType, stats.get(pair.remoteCandidateId).candidateType];
+}'''
+
+
+def test_a_relay_only_call_through_coturn(start_app, chromium, turn_server, artifacts):
+    app = start_app(TURN_URLS=turn_server.url, TURN_SECRET=turn_server.secret, ICE_TRANSPORT_POLICY='relay')
+    contexts, alice, bob = two_people(chromium, app.url)
+    by_testid(alice, 'call-bob').click()
+    by_testid(bob, 'accept-call').click()
+    wait_until_both_play(alice, bob, artifacts)
+    for page in (alice, bob):
+        assert page.evaluate(SELECTED_PAIR) == ['relay', 'relay']
+        assert turn_server.secret not in page.content()  # only credentials derived from it reach a browser
+    log = turn_server.log()
+    for user in ('alice', 'bob'):
+        assert re.search(rf'user <\d+:{user}>: incoming packet ALLOCATE processed, success', log), log[-3000:]
+        assert re.search(rf'user <\d+:{user}>: incoming packet CREATE_PERMISSION processed, success', log)
+    for page in (alice, bob):
+        expect(by_testid(page, 'network-quality')).to_have_text(re.compile('^(good|fair|poor)$'))
+        by_testid(page, 'connection-details').click()
+        expect(by_testid(page, 'connection-route')).to_have_text('relayed')
+    alice.screenshot(path=artifacts / 'connection-details.png')
+    by_testid(bob, 'hang-up').click()
+    for page in (alice, bob):
+        expect(by_testid(page, 'call-notice')).to_contain_text('Call ended')
+    for context in contexts:
+        context.close()
+
+
+def test_a_relay_that_refuses_the_credentials_fails_the_call_plainly(start_app, chromium, turn_server):
+    app = start_app(TURN_URLS=turn_server.url, TURN_SECRET='not-the-relays-secret', ICE_TRANSPORT_POLICY='relay')
+    contexts, alice, bob = two_people(chromium, app.url)
+    by_testid(alice, 'call-bob').click()
+    by_testid(bob, 'accept-call').click()
+    for page in (alice, bob):  # within the connect timeout (20 s), which would end it without a reason
+        expect(by_testid(page, 'call-notice')).to_contain_text('Could not connect the call: the relay',
+                                                               timeout=19_000)
+        expect(by_testid(page, 'call-view')).to_have_count(0)
+        expect(by_testid(page, 'history-item')).to_contain_text('Could not connect')
+    assert re.search(r'user <\d+:alice>: incoming packet message processed, error 401: Unauthorized',
+                     turn_server.log())
+    for context in contexts:
+        context.close()
+
+
+def test_no_page_a_visitor_can_load_holds_turn_credentials(start_app, turn_server):
+    app = start_app(TURN_URLS=turn_server.url, TURN_SECRET=turn_server.secret)
+    for path in ('/login', '/register', '/'):
+        html = urllib.request.urlopen(app.url + path).read().decode()
+        assert turn_server.secret not in html
+        assert str(turn_server.port) not in html and 'credential' not in html

@@ -59,7 +59,8 @@ class CallPanel:
         self._area = ui.column().classes('w-full')
         self._media = TabMedia(services, me, tab, act=self._act, send=self._relay,
                                on_peer_media=lambda kind, on: self._view and self._view.show_peer_media(kind, on),
-                               on_quality=lambda level: self._view and self._view.show_quality(level))
+                               on_quality=lambda level: self._view and self._view.show_quality(level),
+                               on_stats=lambda sample: self._view and self._view.show_stats(sample))
         self._sounds = CallSounds(on_audio_locked=self._sound_chip.set_visibility)
         # On a tab's first ring and first accept its people would wait for these to be fetched: fetch them now.
         preload_components(RingingCard, CallStage, self._media.element_class)

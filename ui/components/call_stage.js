@@ -1,5 +1,5 @@
 // The video area of a call: the peer's video large, ours small and mirrored, the peer's name, the call's status and
-// the peer's muted / camera-off / network marks. ONE element (the server builds it on both tabs at every accept);
+// the peer's muted / camera-off marks. ONE element (the server builds it on both tabs at every accept);
 // the media component finds the two videos by their ids.
 export default {
   template: `
@@ -12,19 +12,12 @@ export default {
       <div class="row absolute top-2 left-3 items-center gap-2">
         <div class="text-lg font-medium" style="text-shadow: 0 1px 3px #000">{{ peer }}</div>
         <div class="text-sm text-grey-4">{{ status }}</div>
-        <q-icon v-if="quality > 0" name="signal_cellular_alt" :color="qualityColor"
-                :title="'Network quality ' + quality + ' of 6 (1 is best)'" />
         <q-icon v-if="peerMuted" name="mic_off" color="negative" :title="peer + ' muted their microphone'" />
         <q-icon v-if="peerHidden" name="videocam_off" color="negative" :title="peer + ' turned their camera off'" />
       </div>
     </div>`,
   props: {
     peer: String, status: String, videoTag: String, remoteId: String, localId: String,
-    peerMuted: Boolean, peerHidden: Boolean, quality: Number,
-  },
-  computed: {
-    qualityColor() {
-      return this.quality <= 2 ? "positive" : this.quality <= 4 ? "warning" : "negative";
-    },
+    peerMuted: Boolean, peerHidden: Boolean,
   },
 };

@@ -9,7 +9,7 @@ class CallStage(ui.element, component='call_stage.js'):
     def __init__(self, peer: str, *, video_tag: str) -> None:
         super().__init__()
         self._props.update({'peer': peer, 'status': '', 'video-tag': video_tag, 'peer-muted': False,
-                            'peer-hidden': False, 'quality': 0,
+                            'peer-hidden': False,
                             'remote-id': f'{self.html_id}-remote', 'local-id': f'{self.html_id}-local'})
 
     @property
@@ -27,10 +27,6 @@ class CallStage(ui.element, component='call_stage.js'):
 
     def show_peer_media(self, kind: str, on: bool) -> None:
         self._props['peer-muted' if kind == 'audio' else 'peer-hidden'] = not on
-
-    def show_quality(self, level: int) -> None:
-        """Agora's network quality: 1 (best) to 6 (down); 0 is unknown (not shown)."""
-        self._props['quality'] = level
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         return [self._props['peer'], self._props['status']]

@@ -10,6 +10,7 @@ from nicegui import ui
 from backend.call_registry import CONNECTING, Call
 
 from ..call_words import clock
+from ..network_quality import NetworkMeter, NetworkReport, agora_quality_word
 from ..testids import hook
 from .call_stage import CallStage
 
@@ -21,6 +22,9 @@ class CallMedia(Protocol):
     def use_device(self, kind: str, device_id: str) -> None: ...
 
 
+QUALITY_COLORS = {'good': 'positive', 'fair': 'warning', 'poor': 'negative', 'lost': 'negative'}
+
+
 class CallView(ui.card):
     def __init__(self, call: Call, me: str, *, video_tag: str,
                  media_for: Callable[[str, str], CallMedia],
@@ -29,6 +33,8 @@ class CallView(ui.card):
         hook(self, 'call-view').classes('w-full p-0 overflow-hidden bg-grey-10 text-white')
         self._call = call
         self.sending = {'audio': True, 'video': True}
+        self._peer_video = True
+        self._meter = NetworkMeter()
         with self:
             self._stage = CallStage(call.peer_of(me), video_tag=video_tag)
             with ui.row().classes('w-full items-center justify-center gap-3 p-3'):
@@ -40,6 +46,7 @@ class CallView(ui.card):
                                           'toggle-video').props('round color=grey-8 title="Turn your camera off or on"')
                 with ui.button(icon='settings').props('round flat color=grey-5 title="Camera and microphone"'):
                     self._devices_menu = ui.menu().on('before-show', self._load_devices)
+                self._network = self._network_indicator()
                 hook(ui.button(icon='call_end', on_click=on_hang_up), 'hang-up') \
                     .props('round color=negative title="Hang up"')
             self.media = media_for(self._stage.local_video_id, self._stage.remote_video_id)
@@ -56,10 +63,47 @@ class CallView(ui.card):
             self._duration.set_text(clock(self._call.duration_at(time.time())))
 
     def show_peer_media(self, kind: str, on: bool) -> None:
+        if kind == 'video':
+            self._peer_video = on  # a camera turned off sends almost no frames: not a poor connection
         self._stage.show_peer_media(kind, on)
 
     def show_quality(self, level: int) -> None:
-        self._stage.show_quality(level)
+        """Agora RTC's network quality, 1 (best) to 6 (down); 0 is unknown."""
+        self._show_word(agora_quality_word(level))
+
+    def show_stats(self, sample: dict) -> None:
+        """WebRTC's numbers of the last 2 s (webrtc_call.js): the word and the connection details."""
+        report = self._meter.update(sample, video_expected=self._peer_video)
+        self._show_word(report.word)
+        self._show_details(report)
+
+    def _network_indicator(self) -> ui.row:
+        with ui.row().classes('items-center gap-1 no-wrap') as row:
+            self._quality_icon = ui.icon('signal_cellular_alt', size='sm')
+            self._quality = hook(ui.label(), 'network-quality').classes('text-sm text-grey-4')
+            self._details_button = hook(ui.button(icon='info_outline'), 'connection-details') \
+                .props('round flat dense color=grey-5 title="Connection details"')
+            with self._details_button, ui.menu(), ui.grid(columns=2).classes('p-3 gap-x-4 gap-y-1 text-sm'):
+                self._details = {}
+                for name, value in NetworkReport(word='').details():
+                    ui.label(name).classes('text-grey-7')
+                    self._details[name] = ui.label(value)
+            hook(self._details['Connection'], 'connection-route')
+        row.set_visibility(False)
+        self._details_button.set_visibility(False)  # WebRTC's numbers only: Agora RTC reports just the word
+        return row
+
+    def _show_word(self, word: str) -> None:
+        if word == self._quality.text:
+            return
+        self._network.set_visibility(bool(word))
+        self._quality.set_text(word)
+        self._quality_icon.props(f'color={QUALITY_COLORS.get(word, "grey-5")}')
+
+    def _show_details(self, report: NetworkReport) -> None:
+        self._details_button.set_visibility(True)
+        for name, value in report.details():
+            self._details[name].set_text(value)
 
     def _toggle(self, kind: str) -> None:
         self.sending[kind] = not self.sending[kind]

@@ -18,13 +18,15 @@ from .webrtc_call import WebRtcCall
 
 class TabMedia:
     def __init__(self, services: Services, me: str, tab: str, *, act: Act, send: Callable[[str, dict], None],
-                 on_peer_media: Callable[[str, bool], None], on_quality: Callable[[int], None]) -> None:
-        """`send` relays a WebRTC signal of a call to the peer's tab; `on_peer_media` and `on_quality` show what the
-        media reports of the peer."""
+                 on_peer_media: Callable[[str, bool], None], on_quality: Callable[[int], None],
+                 on_stats: Callable[[dict], None]) -> None:
+        """`send` relays a WebRTC signal of a call to the peer's tab; `on_peer_media`, `on_quality` (Agora RTC's level)
+        and `on_stats` (WebRTC's numbers every 2 s) show what the media reports of the peer and the connection."""
         self._services = services
         self._me, self._tab = me, tab
         self._act, self._send = act, send
         self._shows = {'on_peer_media': on_peer_media, 'on_quality': lambda up, down: on_quality(max(up, down))}
+        self._on_stats = on_stats
         self._area = ui.element()  # outside the call panel's area: the caller's media outlives the ringing panel
         self.element: CallMediaElement | None = None
 
@@ -61,9 +63,11 @@ class TabMedia:
                   'on_lost': lambda: self._act(call.id, calls.media_lost),
                   'on_failed': lambda reason: self._act(call.id, calls.media_failed, reason), **self._shows}
         if self.element_class is WebRtcCall:
-            return WebRtcCall(ice_servers=list(settings.ice_servers), polite=self._me == call.callee,
-                              ringing=call.state is RINGING,
-                              send=lambda signal: self._send(call.id, signal), **common)
+            return WebRtcCall(configuration=lambda: self._services.ice.for_call(call.id, self._me),
+                              polite=self._me == call.callee, ringing=call.state is RINGING,
+                              send=lambda signal: self._send(call.id, signal),
+                              on_connect_failed=lambda reason: self._act(call.id, calls.connect_failed, reason),
+                              on_stats=self._on_stats, **common)
         return AgoraRtcCall(sdk_url=f'{sdk_base(settings)}/{RTC_SDK}',
                             grant=lambda: self._services.agora.rtc(call.id, self._me),
                             on_connect_failed=lambda reason: self._act(call.id, calls.connect_failed, reason),

@@ -4,6 +4,8 @@
 // call stays there. This component only reports what the browser sees.
 // The caller's component starts while the call rings (its camera shows in the ringing panel, its offer waits
 // in Python for the answer); at the answer Python points it at the call view's videos.
+// Python starts it with the peer connection's configuration (ICE servers with TURN credentials minted for this
+// call, the transport policy) once it is mounted, and gets its connection's numbers every 2 s.
 const REASONS = {
   NotAllowedError: "permission to use the camera or microphone was denied",
   SecurityError: "permission to use the camera or microphone was denied",
@@ -15,7 +17,7 @@ const REASONS = {
 
 export default {
   template: `<span style="display:none"></span>`,
-  props: { iceServers: Array, polite: Boolean, localVideo: String, remoteVideo: String },
+  props: { polite: Boolean, localVideo: String, remoteVideo: String },
   watch: {
     localVideo: { handler: "attach", flush: "post" }, // after the new video elements are in the page
     remoteVideo: { handler: "attach", flush: "post" },
@@ -23,14 +25,13 @@ export default {
   mounted() {
     this.inbox = [];
     this.closed = false;
-    this.start();
-    this.$emit("ready"); // signals may come now: they wait in the inbox until the peer connection exists
+    this.$emit("ready"); // Python answers with start(); signals may come now: they wait for the peer connection
   },
   unmounted() {
     this.stop();
   },
   methods: {
-    async start() {
+    async start(configuration) {
       try {
         this.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
       } catch (error) {
@@ -39,7 +40,7 @@ export default {
       }
       if (this.closed) return this.releaseMedia();
       this.attach();
-      const pc = (this.pc = new RTCPeerConnection({ iceServers: this.iceServers || [] }));
+      const pc = (this.pc = new RTCPeerConnection(configuration));
       this.makingOffer = false;
       this.ignoreOffer = false;
       pc.onnegotiationneeded = async () => {
@@ -56,8 +57,25 @@ export default {
           this.makingOffer = false;
         }
       };
-      pc.onicecandidate = ({ candidate }) => { if (candidate) this.$emit("signal", { candidate: candidate.toJSON() }); };
+      // A TURN server that refuses the credentials (401), or cannot be reached, leaves a relay-only connection
+      // without a single candidate: say so at once rather than wait out the connect timeout.
+      this.gathered = 0;
+      this.refusals = new Set();
+      pc.onicecandidate = ({ candidate }) => {
+        if (!candidate) return;
+        this.gathered += 1;
+        this.$emit("signal", { candidate: candidate.toJSON() });
+      };
+      pc.onicecandidateerror = ({ errorCode, url }) => {
+        if (url && url.startsWith("turn")) this.refusals.add(errorCode);
+      };
       pc.onicegatheringstatechange = () => {
+        if (pc.iceGatheringState === "gathering") this.gathered = 0;
+        if (pc.iceGatheringState === "complete" && this.gathered === 0 && !this.closed) {
+          this.$emit("connect-failed", { reason: this.refusals.has(401)
+            ? "the relay (TURN server) refused its credentials"
+            : "no network path was found (the relay, TURN server, could not be reached)" });
+        }
         // An offer still unanswered (the caller's, while it rings) now lists every candidate: the one signal the
         // callee needs. Python keeps it instead of the offer and candidates it holds, and drops it otherwise.
         if (pc.iceGatheringState === "complete" && pc.signalingState === "have-local-offer") {
@@ -90,6 +108,7 @@ export default {
       if (state === "connected") {
         clearInterval(this.kickTimer);
         clearTimeout(this.restartTimer);
+        this.statsTimer = this.statsTimer || setInterval(() => this.reportStats(), 2000);
         this.$emit("connected");
       } else if (state === "disconnected" || state === "failed") {
         this.$emit("lost", { state });
@@ -131,6 +150,35 @@ export default {
         console.warn("could not apply signal", error);
       }
     },
+    async reportStats() {
+      const pc = this.pc;
+      if (!pc) return;
+      // Cumulative counters of what was received and sent, and the pair of candidates in use; Python judges.
+      const sample = { time: performance.now(), state: pc.connectionState, local: null, remote: null, rtt: null,
+        bytesReceived: 0, bytesSent: 0, packetsReceived: 0, packetsLost: 0, width: 0, height: 0, fps: null };
+      const stats = await pc.getStats();
+      stats.forEach((report) => {
+        if (report.type === "transport" && report.selectedCandidatePairId) {
+          const pair = stats.get(report.selectedCandidatePairId);
+          if (!pair) return;
+          sample.rtt = pair.currentRoundTripTime ?? null;
+          sample.local = stats.get(pair.localCandidateId)?.candidateType ?? null;
+          sample.remote = stats.get(pair.remoteCandidateId)?.candidateType ?? null;
+        } else if (report.type === "inbound-rtp") {
+          sample.bytesReceived += report.bytesReceived || 0;
+          sample.packetsReceived += report.packetsReceived || 0;
+          sample.packetsLost += report.packetsLost || 0;
+          if (report.kind === "video") {
+            sample.width = report.frameWidth || 0;
+            sample.height = report.frameHeight || 0;
+            sample.fps = report.framesPerSecond ?? null;
+          }
+        } else if (report.type === "outbound-rtp") {
+          sample.bytesSent += report.bytesSent || 0;
+        }
+      });
+      if (this.pc === pc) this.$emit("stats", sample);
+    },
     setTrackEnabled(kind, enabled) {
       if (this.stream) for (const track of this.stream.getTracks()) if (track.kind === kind) track.enabled = enabled;
     },
@@ -165,6 +213,7 @@ export default {
       this.closed = true;
       clearTimeout(this.restartTimer);
       clearInterval(this.kickTimer);
+      clearInterval(this.statsTimer);
       if (this.pc) this.pc.close();
       this.pc = null;
       this.remoteStream = null;

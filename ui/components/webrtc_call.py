@@ -9,19 +9,27 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from backend.agora_credentials import CredentialRefused
+
 from .call_media_element import CallMediaElement
 
 
 class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
-    """Also reports `ready`, `signal` and `state`."""
+    """Also reports `ready`, `signal`, `state`, `connect-failed` (no way to the peer: a relay refused this call's
+    credentials) and `stats` (the connection's numbers, every 2 s)."""
 
-    def __init__(self, *, ice_servers: list[dict], polite: bool, ringing: bool, send: Callable[[dict], None],
-                 **common: Any) -> None:
-        """`ringing`: started by the calling tab before the answer, so what it sends is held until `answered`.
+    def __init__(self, *, configuration: Callable[[], dict], polite: bool, ringing: bool,
+                 send: Callable[[dict], None], on_connect_failed: Callable[[str], None],
+                 on_stats: Callable[[dict], None], **common: Any) -> None:
+        """`configuration` gives the peer connection's (ICE servers with this call's TURN credentials, the transport
+        policy), asked for when the browser side is ready: never part of the page itself.
+        `ringing`: started by the calling tab before the answer, so what it sends is held until `answered`.
         `send` passes a signal to the peer's tab; `common` are the arguments of every CallMediaElement."""
         super().__init__(**common)
-        self.props['ice-servers'] = ice_servers
         self.props['polite'] = polite
+        self._configuration = configuration
+        self._on_connect_failed = on_connect_failed
+        self._held_failure = ''  # the caller's connection failed while it rang: reported at the answer
         self._send = send
         self._ringing = ringing
         self._outbox: list[dict] | None = [] if ringing else None  # None: sent as they come
@@ -29,6 +37,8 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
         self._sending = {'audio': True, 'video': True}  # what the peer's view shows of ours
         self.on('ready', self._ready)
         self.on('signal', lambda event: self._outgoing(event.args))
+        self.on('connect-failed', lambda event: self._connect_failed(str(event.args.get('reason', ''))))
+        self.on('stats', lambda event: on_stats(event.args))
 
     def _outgoing(self, signal: dict) -> None:
         if signal.get('complete'):  # the held offer, now with every candidate in it: the one signal the callee needs
@@ -42,6 +52,8 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
 
     def answered(self) -> None:
         self._ringing = False
+        if self._held_failure:  # the registry takes it once the call is connecting
+            asyncio.get_running_loop().call_soon(self._on_connect_failed, self._held_failure)
         if self._outbox:
             # Not now: the registry tells the caller's tabs of the answer first, and the callee's tab takes signals
             # only once it shows the call. Soon: the offer is what the callee's browser waits for.
@@ -64,9 +76,21 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
             self._inbox.append(signal)
 
     def _ready(self) -> None:
+        try:
+            configuration = self._configuration()
+        except CredentialRefused as refusal:
+            self._connect_failed(str(refusal))
+            return
+        self.run_method('start', configuration)
         signals, self._inbox = self._inbox or [], None
         for signal in signals:
             self.run_method('applySignal', signal)
+
+    def _connect_failed(self, reason: str) -> None:
+        if self._ringing:
+            self._held_failure = reason
+        else:
+            self._on_connect_failed(reason)
 
     def _connected(self) -> None:
         super()._connected()
