@@ -3,6 +3,7 @@ call through Debian's coturn with credentials the server mints (and what a relay
 from __future__ import annotations
 
 import re
+import time
 import urllib.request
 
 import pytest
@@ -56,17 +57,21 @@ SELECTED_PAIR = '''async () => {
 
 
 def test_a_relay_only_call_through_coturn(start_app, chromium, turn_server, artifacts):
-    app = start_app(TURN_URLS=turn_server.url, TURN_SECRET=turn_server.secret, ICE_TRANSPORT_POLICY='relay')
+    app = start_app(TURN_URLS=turn_server.url, TURN_SECRET=turn_server.secret, ICE_TRANSPORT_POLICY='relay',
+                    TURN_TTL='600')
     contexts, alice, bob = two_people(chromium, app.url)
     by_testid(alice, 'call-bob').click()
     by_testid(bob, 'accept-call').click()
     wait_until_both_play(alice, bob, artifacts)
+    answered = time.time()
     for page in (alice, bob):
         assert page.evaluate(SELECTED_PAIR) == ['relay', 'relay']
         assert turn_server.secret not in page.content()  # only credentials derived from it reach a browser
     log = turn_server.log()
     for user in ('alice', 'bob'):
-        assert re.search(rf'user <\d+:{user}>: incoming packet ALLOCATE processed, success', log), log[-3000:]
+        allocated = re.search(rf'user <(\d+):{user}>: incoming packet ALLOCATE processed, success', log)
+        assert allocated, log[-3000:]
+        assert 0 < int(allocated[1]) - answered <= 600  # minted at the call's start, valid TURN_TTL seconds
         assert re.search(rf'user <\d+:{user}>: incoming packet CREATE_PERMISSION processed, success', log)
     for page in (alice, bob):
         expect(by_testid(page, 'network-quality')).to_have_text(re.compile('^(good|fair|poor)$'))
