@@ -78,6 +78,10 @@ def test_a_relay_only_call_through_coturn(start_app, chromium, turn_server, arti
         by_testid(page, 'connection-details').click()
         expect(by_testid(page, 'connection-route')).to_have_text('relayed')
     alice.screenshot(path=artifacts / 'connection-details.png')
+    turn_server.stop()  # the relay goes away mid-call: both sides say so, and wait out the reconnect grace
+    for page in (alice, bob):
+        expect(by_testid(page, 'network-quality')).to_have_text('lost', timeout=15_000)
+        expect(page.get_by_text('Reconnecting…')).to_be_visible(timeout=15_000)
     by_testid(bob, 'hang-up').click()
     for page in (alice, bob):
         expect(by_testid(page, 'call-notice')).to_contain_text('Call ended')
