@@ -84,6 +84,7 @@ class CallView(ui.card):
             self._details_button = hook(ui.button(icon='info_outline'), 'connection-details') \
                 .props('round flat dense color=grey-5 title="Connection details"')
             with self._details_button, ui.menu(), ui.grid(columns=2).classes('p-3 gap-x-4 gap-y-1 text-sm'):
+                ui.label('Connection details').classes('col-span-2 font-medium')
                 self._details = {}
                 for name, value in NetworkReport(word='').details():
                     ui.label(name).classes('text-grey-7')
@@ -101,7 +102,8 @@ class CallView(ui.card):
         self._quality_icon.props(f'color={QUALITY_COLORS.get(word, "grey-5")}')
 
     def _show_details(self, report: NetworkReport) -> None:
-        self._details_button.set_visibility(True)
+        if not self._details_button.visible:
+            self._details_button.set_visibility(True)
         for name, value in report.details():
             self._details[name].set_text(value)
 
