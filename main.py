@@ -34,7 +34,8 @@ def main() -> None:
                  f'(DATA_DIR={settings.data_dir}): {reason}')
     start_app(app, services)
     ui.run(host=settings.host, port=settings.port, title=settings.app_name, favicon=favicon(settings), show=False,
-           reload='--reload' in sys.argv, storage_secret=services.storage_secret, show_welcome_message=True,
+           reload='--reload' in sys.argv, storage_secret=services.storage_secret,
+           session_middleware_kwargs={'max_age': settings.session_days * 86400}, show_welcome_message=True,
            ssl_certfile=settings.ssl_certfile or None, ssl_keyfile=settings.ssl_keyfile or None)
 
 

@@ -52,6 +52,8 @@ class Settings:
     brand_color: str = ''  # '#rrggbb'; empty keeps Quasar's primary colour
     nicegui_tuning: bool = True  # ui/nicegui_tuning/; off runs stock NiceGUI
     demo_users: tuple[tuple[str, str], ...] = ()  # (username, display name or '') of each demo person
+    allowed_origins: tuple[str, ...] = ()  # page origins the socket accepts besides the app's own host
+    session_days: int = 14  # how long a sign-in lasts
 
     @property
     def agora_enabled(self) -> bool:
@@ -122,7 +124,19 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         brand_color=_brand_color(get('BRAND_COLOR')),
         nicegui_tuning=tuning == 'on',
         demo_users=_demo_users(get('DEMO_USERS')),
+        allowed_origins=_origins(get('ALLOWED_ORIGINS')),
+        session_days=_number(get, 'SESSION_DAYS', 14, 1, 365, int),
     )
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """Comma-separated page origins like https://calls.example.com (a scheme and a host, maybe a port, no path)."""
+    origins = tuple(origin.strip().rstrip('/') for origin in raw.split(',') if origin.strip())
+    for origin in origins:
+        if not re.fullmatch(r'https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?', origin):
+            raise SettingsError('ALLOWED_ORIGINS must be comma-separated origins like https://calls.example.com '
+                                f'(a scheme and a host, maybe a port, no path), not {origin!r}')
+    return origins
 
 
 def _number(get, name: str, default, low, high, kind):

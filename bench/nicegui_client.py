@@ -154,6 +154,15 @@ class Tab:
         self.connecting_at = time.perf_counter()
         await self._connect(timeout)
 
+    async def follow(self, path: str) -> str | None:
+        """GET `path` as a browser does when the page sends it there (no page, no socket), keeping a new `session`
+        cookie; returns where it redirects to."""
+        headers = {**self.headers, **({'Cookie': f'session={self.cookie}'} if self.cookie else {})}
+        async with self.http.get(self.base_url + path, headers=headers, allow_redirects=False) as response:
+            if 'session' in response.cookies:
+                self.cookie = response.cookies['session'].value
+            return response.headers.get('location')
+
     async def _connect(self, timeout: float = 60) -> None:
         # A long request timeout: a busy server may take seconds to accept the websocket (that is measured, not fatal).
         sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, json=OrjsonCodec, http_session=self.http,
@@ -365,7 +374,7 @@ async def ack_forever(tabs: Callable[[], Iterable[Tab]], interval: float = ACK_I
 
 # ---- the app's pages, driven exactly as a user in a browser would ----
 def _left_or_refused(tab: Tab) -> bool:
-    return tab.navigated_to == '/' or bool(tab.text('auth-error'))
+    return tab.navigated_to is not None or bool(tab.text('auth-error'))
 
 
 async def register(base_url: str, http: aiohttp.ClientSession, username: str, password: str = PASSWORD) -> str:
@@ -379,8 +388,9 @@ async def register(base_url: str, http: aiohttp.ClientSession, username: str, pa
         await tab.click('register-submit')
         await tab.wait_for(_left_or_refused,
                            timeout=60, what='the dashboard after registering')
-        if tab.navigated_to != '/':
+        if tab.navigated_to is None:
             raise PageError(f'{username}: register refused: {tab.text("auth-error")}')
+        await tab.follow(tab.navigated_to)  # the sign-in's hop, which gives the browser a new session cookie
     finally:
         await tab.close()
     return tab.cookie
@@ -396,8 +406,9 @@ async def log_in(base_url: str, http: aiohttp.ClientSession, username: str, pass
         await tab.click('login-submit')
         await tab.wait_for(_left_or_refused,
                            timeout=60, what='the dashboard after logging in')
-        if tab.navigated_to != '/':
+        if tab.navigated_to is None:
             raise PageError(f'{username}: login refused: {tab.text("auth-error")}')
+        await tab.follow(tab.navigated_to)  # the sign-in's hop, which gives the browser a new session cookie
     finally:
         await tab.close()
     return tab.cookie

@@ -20,7 +20,8 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ('DATABASE_URL', 'STORAGE_SECRET', 'RING_TIMEOUT', 'ICE_SERVERS', 'AGORA_APP_ID',
                  'AGORA_APP_CERTIFICATE', 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT', 'AGORA_SDK_URL',
                  'SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY',
-                 'APP_NAME', 'APP_LOGO', 'BRAND_COLOR', 'DEMO_USERS'):
+                 'APP_NAME', 'APP_LOGO', 'BRAND_COLOR', 'DEMO_USERS',
+                 'ALLOWED_ORIGINS', 'SESSION_DAYS'):
         monkeypatch.setenv(name, '')
     monkeypatch.setenv('DATA_DIR', str(data_dir))
     monkeypatch.setenv('NICEGUI_TUNING', os.environ.get('NICEGUI_TUNING', ''))  # the test run's own, never .env's

@@ -8,9 +8,9 @@ clients come from different addresses.
 from __future__ import annotations
 
 from backend.invite_limit import SAME_PERSON
+from bench.app_process import PASSWORD  # what bench's register() signs up with
 from bench.nicegui_client import Tab, http_session, open_dashboard, register
 
-PASSWORD = 'correct horse'  # bench's PASSWORD: what its register() signs up with
 LOCKED = 'Too many failed attempts for this username.'
 
 

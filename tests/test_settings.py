@@ -110,6 +110,11 @@ def test_good_hosts(host):
     pytest.param({'BRAND_COLOR': '#12345g'}, 'BRAND_COLOR', id='color-not-hex'),
     pytest.param({'NICEGUI_TUNING': 'no'}, 'NICEGUI_TUNING', id='nicegui-tuning-no'),
     pytest.param({'NICEGUI_TUNING': 'ON'}, 'NICEGUI_TUNING', id='nicegui-tuning-upper-case'),
+    pytest.param({'ALLOWED_ORIGINS': 'calls.example.com'}, 'ALLOWED_ORIGINS', id='origin-without-scheme'),
+    pytest.param({'ALLOWED_ORIGINS': 'https://calls.example.com/app'}, 'ALLOWED_ORIGINS', id='origin-with-path'),
+    pytest.param({'ALLOWED_ORIGINS': 'https://a.example.com,*'}, 'ALLOWED_ORIGINS', id='origin-star'),
+    pytest.param({'SESSION_DAYS': '0'}, 'SESSION_DAYS', id='session-days-zero'),
+    pytest.param({'SESSION_DAYS': '1.5'}, 'SESSION_DAYS', id='session-days-fraction'),
 ])
 def test_bad_value_names_its_setting(env, setting):
     with pytest.raises(SettingsError) as refusal:
@@ -130,6 +135,15 @@ def test_nicegui_tuning_is_on_unless_turned_off():
     assert not load_settings({'NICEGUI_TUNING': 'off'}).nicegui_tuning
     with pytest.raises(SettingsError, match=r'NICEGUI_TUNING must be "on" or "off", not \'false\''):
         load_settings({'NICEGUI_TUNING': 'false'})
+
+
+def test_allowed_origins_and_session_days():
+    assert load_settings({}).allowed_origins == ()
+    assert load_settings({}).session_days == 14
+    settings = load_settings({'ALLOWED_ORIGINS': ' https://calls.example.com, http://localhost:3000/ ',
+                              'SESSION_DAYS': '30'})
+    assert settings.allowed_origins == ('https://calls.example.com', 'http://localhost:3000')
+    assert settings.session_days == 30
 
 
 def test_a_database_password_is_not_echoed():
@@ -192,6 +206,7 @@ DOTENV_SETTINGS = ('HOST', 'DATABASE_URL', 'STORAGE_SECRET', 'ICE_SERVERS', 'AGO
 DOTENV_SETTINGS += ('SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY')
 DOTENV_SETTINGS += ('APP_NAME', 'APP_LOGO', 'BRAND_COLOR', 'DEMO_USERS')
 DOTENV_SETTINGS += ('NICEGUI_TUNING',)
+DOTENV_SETTINGS += ('ALLOWED_ORIGINS', 'SESSION_DAYS')
 
 
 def run_main(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess:

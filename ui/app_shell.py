@@ -11,13 +11,18 @@ from .agora_sdk import serve_local_sdks
 from .branding import apply_branding
 from .live_updates import LiveUpdates
 from .pages import register_pages
-from .session import LoginRequired
+from .secure_cookies import secure_cookies_over_https
+from .session import LoginRequired, add_session_routes, sign_ins
+from .socket_guard import guard_sockets
 
 
 def start_app(app: App, services: Services) -> None:
     if services.settings.nicegui_tuning:
         nicegui_tuning.apply(app)
+    guard_sockets(services.settings.allowed_origins, may_act=sign_ins.may_act)  # always on: not a tuning
+    secure_cookies_over_https(app)
     app.add_middleware(LoginRequired)
+    add_session_routes(app)
     serve_local_sdks(app, services.settings)
     apply_branding(app, services.settings)
     live = LiveUpdates(services)

@@ -31,7 +31,6 @@ class LiveUpdates:
         self._calls: defaultdict[str, Event[Call]] = defaultdict(Event)
         self._history: defaultdict[str, Event[HistoryEntry]] = defaultdict(Event)
         self._signals: defaultdict[str, Event[str, str, dict]] = defaultdict(Event)
-        self._logouts: defaultdict[str, Event[str]] = defaultdict(Event)
         self._storing: set[asyncio.Task] = set()
         services.presence.changed.connect(self.presence.publish)
         services.directory.added.connect(self.new_account.emit)
@@ -49,10 +48,6 @@ class LiveUpdates:
     def signals_of(self, username: str) -> Event[str, str, dict]:
         """Media signals for `username`'s calls, as (call id, sender, signal)."""
         return self._signals[username]
-
-    def logouts_of(self, username: str) -> Event[str]:
-        """`username` logged out in a tab of the browser with this id: the session all its tabs share is gone."""
-        return self._logouts[username]
 
     def relay_signal(self, call_id: str, sender: str, signal: dict) -> None:
         """Pass a media signal to the other party, only for a live, answered call that `sender` is part of."""

@@ -1,32 +1,167 @@
-"""Who is logged in, kept in NiceGUI's per-browser user storage (shared by all tabs of that browser)."""
+"""Who is signed in, and every open page of each sign-in.
+
+A sign-in lives in NiceGUI's per-browser user storage (`app.storage.user`, shared by the browser's tabs), which is
+keyed by the browser id inside the signed `session` cookie. That id is replaced at every sign-in and sign-out,
+through a short HTTP hop (`/session`): a cookie changes only in an HTTP response, never over a page's socket.
+So a `session` cookie planted before someone signs in never becomes theirs (session fixation), and the one
+they had is worth nothing after they sign out. The hop takes a one-time ticket that only the page that checked
+the password was given, for that browser id.
+
+Signing out ends the sign-in on the server and every open page of it at once: the pages are sent away, their
+events are refused from that moment (`may_act`, which ui/socket_guard.py asks before every event) and their
+sockets are closed a moment later, for a page that does not leave. `end_other_sign_ins` does the same for every
+other browser of a user (a password change).
+"""
 from __future__ import annotations
 
-from nicegui import app
+import asyncio
+import secrets
+import time
+import uuid
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+
+from nicegui import Client, app, background_tasks, core, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from .branding import LOGO_ROUTE
 
-OPEN_PATHS = {'/login', '/register', '/favicon.ico', LOGO_ROUTE}  # the login page shows the logo
+HOP_PATH = '/session'  # where a browser gets its new id, then goes on to the dashboard or the login page
+OPEN_PATHS = {'/login', '/register', '/favicon.ico', LOGO_ROUTE, HOP_PATH}  # the login page shows the logo
+HOP_SECONDS = 30.0  # a ticket, and a new browser id's sign-in, wait this long to be used
+CLOSE_AFTER = 1.0  # seconds an ended page has to go to /login before its socket is closed
+SIGNED_OUT = 'signed_out'  # app.storage.general: username -> when every earlier sign-in of it ended
 
 
-def current_username() -> str | None:
-    return app.storage.user.get('username')
+@dataclass(frozen=True)
+class SignedInPage:
+    browser: str  # the browser id the page was built for
+    username: str
+    storage: MutableMapping  # that browser's user storage, where the sign-in lives
 
 
-def log_in(username: str) -> None:
-    app.storage.user.update(username=username)
+class SignIns:
+    def __init__(self) -> None:
+        self._tickets: dict[str, tuple[str, str, float]] = {}  # ticket -> (browser id, username or '', expiry)
+        self._arriving: dict[str, tuple[str, float]] = {}  # new browser id -> (username, expiry)
+        self._pages: dict[str, SignedInPage] = {}  # client id -> each open page of a sign-in
+        self._ended: set[str] = set()  # pages whose sign-in ended, until NiceGUI deletes them
+
+    # ---- in a page or its events ----
+    def current_username(self) -> str | None:
+        stored = app.storage.user
+        username = stored.get('username')
+        if username is None or stored.get('since', 0.0) < app.storage.general.get(SIGNED_OUT, {}).get(username, 0.0):
+            return None
+        return username
+
+    def page_user(self, client: Client) -> str | None:
+        """The signed-in user of the page being built; the page then ends with the sign-in."""
+        username = self.current_username()
+        if username is not None:
+            self._pages[client.id] = SignedInPage(app.storage.browser['id'], username, app.storage.user)
+            client.on_delete(lambda: (self._pages.pop(client.id, None), self._ended.discard(client.id)))
+        return username
+
+    def log_in(self, username: str) -> None:
+        """After the password check: on through the hop, which gives this browser a new id that is signed in."""
+        ui.navigate.to(f'{HOP_PATH}?ticket={self._ticket(app.storage.browser["id"], username)}')
+
+    def log_out(self) -> None:
+        """End this browser's sign-in and every page of it; this page goes through the hop to a new, empty id."""
+        page = self._pages.get(ui.context.client.id)
+        if page is None:  # not a signed-in page
+            app.storage.user.clear()
+            ui.navigate.to('/login')
+            return
+        page.storage.clear()  # now, whether or not this browser follows the hop
+        self._end_pages(lambda other: other.browser == page.browser)
+        ui.navigate.to(f'{HOP_PATH}?ticket={self._ticket(page.browser, "")}')
+
+    def end_other_sign_ins(self, username: str) -> None:
+        """Sign `username` out of every other browser (e.g. after a password change); this one stays signed in."""
+        now = time.time()
+        app.storage.general[SIGNED_OUT] = {**app.storage.general.get(SIGNED_OUT, {}), username: now}
+        page = self._pages.get(ui.context.client.id)
+        browser = page.browser if page else None
+        if page is not None:
+            page.storage['since'] = now
+        self._end_pages(lambda other: other.username == username and other.browser != browser)
+
+    def may_act(self, client_id: str) -> bool:
+        """Whether events of this page may still run (its sign-in has not ended)."""
+        return client_id not in self._ended
+
+    # ---- in HTTP requests ----
+    def hop(self, request: Request) -> RedirectResponse:
+        """GET /session?ticket=...: a new browser id, signed in as the ticket says (or signed out)."""
+        ticket = request.query_params.get('ticket', '')
+        browser, username, expiry = self._tickets.get(ticket, ('', '', 0.0))
+        if browser != request.session.get('id') or expiry < time.monotonic():
+            return RedirectResponse('/', status_code=303)  # a stale, foreign or reused ticket changes nothing
+        del self._tickets[ticket]
+        app.storage.user.clear()
+        new_id = str(uuid.uuid4())
+        request.session['id'] = new_id
+        if not username:
+            return RedirectResponse('/login', status_code=303)
+        self._arriving[new_id] = (username, time.monotonic() + HOP_SECONDS)
+        return RedirectResponse('/', status_code=303)
+
+    def arrive(self, request: Request) -> None:
+        """The first request of a browser id that the hop signed in: its user storage exists only now."""
+        username, expiry = self._arriving.pop(request.session.get('id', ''), ('', 0.0))
+        if username and expiry >= time.monotonic():
+            app.storage.user.update(username=username, since=time.time())
+
+    # ---- inside ----
+    def _ticket(self, browser: str, username: str) -> str:
+        now = time.monotonic()
+        for tickets in (self._tickets, self._arriving):  # the ones never used: a client that did not follow
+            for key in [key for key, value in tickets.items() if value[-1] < now]:
+                del tickets[key]
+        ticket = secrets.token_urlsafe(32)
+        self._tickets[ticket] = (browser, username, now + HOP_SECONDS)
+        return ticket
+
+    def _end_pages(self, ended: Callable[[SignedInPage], bool]) -> None:
+        current = ui.context.client.id
+        for client_id, page in list(self._pages.items()):
+            if not ended(page) or client_id in self._ended:
+                continue
+            self._ended.add(client_id)
+            client = Client.instances.get(client_id)
+            if client is None:
+                continue
+            if client_id != current:
+                with client:
+                    ui.navigate.to('/login')
+            background_tasks.create(_close_sockets(client_id), name=f'close the sockets of {client_id}')
 
 
-def log_out() -> None:
-    app.storage.user.clear()
+async def _close_sockets(client_id: str) -> None:
+    await asyncio.sleep(CLOSE_AFTER)
+    for sid, _ in list(core.sio.manager.get_participants('/', client_id)):
+        await core.sio.disconnect(sid)
+
+
+sign_ins = SignIns()
+current_username = sign_ins.current_username
+log_in = sign_ins.log_in
+log_out = sign_ins.log_out
+
+
+def add_session_routes(fastapi_app) -> None:
+    fastapi_app.get(HOP_PATH, include_in_schema=False)(sign_ins.hop)
 
 
 class LoginRequired(BaseHTTPMiddleware):
-    """Sends a visitor without a session from any page to /login (NiceGUI's own files pass through)."""
+    """Sends a visitor without a sign-in from any page to /login (NiceGUI's own files pass through)."""
 
     async def dispatch(self, request: Request, call_next):
+        sign_ins.arrive(request)
         path = request.url.path
         if current_username() is None and path not in OPEN_PATHS and not path.startswith('/_nicegui'):
             return RedirectResponse('/login')

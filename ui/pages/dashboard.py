@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from nicegui import Client, app, ui
+from nicegui import Client, ui
 
 from backend.directory_order import DirectoryOrder
 from backend.services import Services
@@ -18,38 +18,24 @@ from ..components.call_signaling import CallSignaling
 from ..components.demo_people import demo_banner
 from ..components.user_directory import UserDirectory
 from ..live_updates import LiveUpdates
-from ..session import current_username, log_out
+from ..session import log_out, sign_ins
 from ..testids import hook
 
 
 def dashboard_page(services: Services, live: LiveUpdates) -> None:
     @ui.page('/')
     async def page(client: Client) -> None:
-        me = current_username()
+        me = sign_ins.page_user(client)  # logging out in any tab of this browser ends this page too
         if me is None or services.directory.get(me) is None:  # e.g. a session from a database that was reset
             log_out()
-            ui.navigate.to('/login')
             return
         ui.page_title(services.settings.app_name)
-
-        # Every tab of this browser shares the session: logging out in one sends them all to the login page.
-        browser = app.storage.browser['id']
-
-        def follow_logout(browser_logged_out: str) -> None:
-            if browser_logged_out == browser:
-                ui.navigate.to('/login')
-
-        live.logouts_of(me).subscribe(follow_logout)
-
-        def sign_out() -> None:
-            log_out()
-            live.logouts_of(me).emit(browser)
 
         with ui.header().classes('items-center bg-white text-grey-9 shadow-sm px-6'):
             brand_mark(services.settings).classes('grow')
             ui.icon('account_circle', size='sm').classes('text-grey-7')
             hook(ui.label(me), 'me').classes('font-medium')
-            hook(ui.button('Log out', icon='logout', on_click=sign_out), 'logout').props('flat no-caps')
+            hook(ui.button('Log out', icon='logout', on_click=log_out), 'logout').props('flat no-caps')
 
         demo_banner(services.settings)
         with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):

@@ -36,8 +36,7 @@ def login_page(services: Services, passwords: PasswordWork) -> None:
                 return
             finally:
                 button.enable()
-            log_in(account.username)
-            ui.navigate.to('/')
+            log_in(account.username)  # on to the dashboard, with a new session id
 
         def sign_in_as(demo_person: str) -> None:
             account = services.directory.get(demo_person)  # created at start-up, from DEMO_USERS

@@ -39,8 +39,7 @@ def register_page(services: Services, passwords: PasswordWork) -> None:
             finally:
                 button.enable()
             services.directory.add(account)
-            log_in(account.username)
-            ui.navigate.to('/')
+            log_in(account.username)  # on to the dashboard, with a new session id
 
         with auth_frame('Create an account', services.settings) as error:
             username = hook(ui.input('Username', placeholder='3-32 letters, digits, . _ -')
