@@ -42,7 +42,6 @@ def login_page(services: Services, passwords: PasswordWork) -> None:
             account = services.directory.get(demo_person)  # created at start-up, from DEMO_USERS
             if account is not None:
                 log_in(account.username)
-                ui.navigate.to('/')
 
         with auth_frame('Sign in', services.settings) as error:
             username = hook(ui.input('Username').props('autofocus autocomplete=username'), 'login-username')
