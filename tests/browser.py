@@ -90,3 +90,19 @@ PEER_REPORT = '''async () => {
 
 def peer_report(page: Page) -> str:
     return page.evaluate(PEER_REPORT)
+
+
+def expect_the_device_menu_to_show_what_is_in_use(page: Page) -> None:
+    """In a call: the call view's device menu shows the camera and the microphone the call uses, by their labels."""
+    in_use = page.evaluate('''async () => {
+        const labels = Object.fromEntries((await navigator.mediaDevices.enumerateDevices())
+            .map(device => [device.kind + device.deviceId, device.label]));
+        const stream = await navigator.mediaDevices.getUserMedia({audio: true, video: true});
+        stream.getTracks().forEach(track => track.stop());  // the call's own stream uses the same default devices
+        return Object.fromEntries(stream.getTracks()
+            .map(track => [track.kind, labels[track.kind + 'input' + track.getSettings().deviceId]]));
+    }''')
+    page.get_by_title('Camera and microphone').click()
+    for name, kind in (('Camera', 'video'), ('Microphone', 'audio')):
+        field = page.locator('.q-menu .q-field').filter(has_text=name)
+        expect(field.locator('.q-field__native')).to_have_text(in_use[kind])

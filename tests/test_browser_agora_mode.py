@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tokens import parse_token, verify_token
 
-from .browser import by_testid, register
+from .browser import by_testid, expect_the_device_menu_to_show_what_is_in_use, register
 from .fake_agora_cloud import FakeAgoraCloud
 from .test_browser_video_call import remote_playing
 
@@ -236,3 +236,11 @@ def test_hybrid_mode_rings_through_the_server_with_agora_media(agora_app, cloud,
         expect(by_testid(page, 'history-item')).to_contain_text('Completed')
     for context in contexts:
         context.close()
+
+
+def test_the_device_menu_shows_the_camera_and_microphone_in_use(people, cloud):
+    _, alice, bob = people
+    start_call(cloud, alice, bob)
+    by_testid(bob, 'accept-call').click()
+    wait_until_connected(alice, bob)
+    expect_the_device_menu_to_show_what_is_in_use(bob)

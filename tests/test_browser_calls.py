@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .app_server import AppServer
-from .browser import by_testid, log_in, register
+from .browser import by_testid, expect_the_device_menu_to_show_what_is_in_use, log_in, register
 
 pytestmark = pytest.mark.browser
 
@@ -121,3 +121,11 @@ def test_a_call_interrupted_by_a_restart_is_still_in_the_history(two_people):
     finally:
         restarted.stop()
     assert 'Traceback' not in restarted.log()
+
+
+def test_the_device_menu_shows_the_camera_and_microphone_in_use(two_people):
+    _, alice, bob = two_people
+    by_testid(alice, 'call-bob').click()
+    by_testid(bob, 'accept-call').click()
+    expect(by_testid(alice, 'call-view')).to_be_visible()
+    expect_the_device_menu_to_show_what_is_in_use(alice)

@@ -93,17 +93,12 @@ export default {
       if (this.client) await this.client.renewToken(token);
     },
     async listDevices() {
-      if (!this.sdk) return [];
-      const devices = await this.sdk.getDevices();
-      const current = {
-        audio: this.tracks[0] && this.tracks[0].getMediaStreamTrack().getSettings().deviceId,
-        video: this.tracks[1] && this.tracks[1].getMediaStreamTrack().getSettings().deviceId,
+      const devices = this.sdk ? await this.sdk.getDevices() : [];
+      const [audio, video] = this.tracks.map((track) => track.getMediaStreamTrack().getSettings().deviceId);
+      return {
+        devices: devices.map((device) => ({ kind: device.kind, id: device.deviceId, label: device.label })),
+        current: { audio, video },
       };
-      return devices.filter((d) => d.kind === "audioinput" || d.kind === "videoinput").map((d, index) => {
-        const kind = d.kind === "audioinput" ? "audio" : "video";
-        return { kind, id: d.deviceId, label: d.label || `${kind === "audio" ? "Microphone" : "Camera"} ${index + 1}`,
-                 current: current[kind] === d.deviceId };
-      });
     },
     async useDevice(kind, deviceId) {
       const track = this.tracks[kind === "audio" ? 0 : 1];

@@ -10,6 +10,9 @@ from nicegui import ui
 
 log = logging.getLogger(__name__)
 
+INPUTS = {'audioinput': 'audio', 'videoinput': 'video'}  # the browser's device kinds the call uses
+UNNAMED = {'audio': 'Microphone', 'video': 'Camera'}
+
 
 class CallMediaElement(ui.element):
     """Reports `connected`, `lost`, `failed`, `peer-media` and `quality`; Python decides what they mean."""
@@ -49,7 +52,12 @@ class CallMediaElement(ui.element):
         self.run_method('setTrackEnabled', kind, enabled)
 
     async def devices(self) -> list[dict]:
-        return await self.run_method('listDevices', timeout=5)
+        """The cameras and microphones, each `{kind: audio|video, id, label, current}`."""
+        found = await self.run_method('listDevices', timeout=5)  # the browser's devices, and the ones in use
+        inputs = [(INPUTS[device['kind']], device) for device in found['devices'] if device['kind'] in INPUTS]
+        return [{'kind': kind, 'id': device['id'], 'current': found['current'].get(kind) == device['id'],
+                 'label': device['label'] or f'{UNNAMED[kind]} {number}'}  # no labels before permission
+                for number, (kind, device) in enumerate(inputs, 1)]
 
     def use_device(self, kind: str, device_id: str) -> None:
         self.run_method('useDevice', kind, device_id)

@@ -184,15 +184,11 @@ export default {
     },
     async listDevices() {
       const devices = await navigator.mediaDevices.enumerateDevices();
-      const current = Object.fromEntries((this.stream ? this.stream.getTracks() : [])
-        .map((track) => [track.kind, track.getSettings().deviceId]));
-      return devices.filter((device) => device.kind === "audioinput" || device.kind === "videoinput")
-        .map((device, index) => ({
-          kind: device.kind === "audioinput" ? "audio" : "video",
-          id: device.deviceId,
-          label: device.label || `${device.kind === "audioinput" ? "Microphone" : "Camera"} ${index + 1}`,
-          current: current[device.kind === "audioinput" ? "audio" : "video"] === device.deviceId,
-        }));
+      const tracks = this.stream ? this.stream.getTracks() : [];
+      return {
+        devices: devices.map((device) => ({ kind: device.kind, id: device.deviceId, label: device.label })),
+        current: Object.fromEntries(tracks.map((track) => [track.kind, track.getSettings().deviceId])),
+      };
     },
     async useDevice(kind, deviceId) {
       if (!this.stream || !this.pc) return;
