@@ -67,7 +67,7 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
             self._send(signal)
 
     def deliver(self, signal: dict) -> None:
-        if 'media' in signal:  # what the peer sends: the peer's view of it
+        if 'media' in signal:  # the peer's microphone and camera, on or off
             for kind, on in signal['media'].items():
                 self._on_peer_media(kind, bool(on))
         elif self._inbox is None:
