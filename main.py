@@ -33,6 +33,7 @@ def main() -> None:
         sys.exit(f'ringboard: cannot start: cannot open the database (DATABASE_URL) or the data folder '
                  f'(DATA_DIR={settings.data_dir}): {reason}')
     start_app(app, services)
+    app.on_startup(services.calls.watch_timers)  # a shared store's deadlines, whichever process set them
     ui.run(host=settings.host, port=settings.port, title=settings.app_name, favicon=favicon(settings), show=False,
            reload='--reload' in sys.argv, storage_secret=services.storage_secret,
            session_middleware_kwargs={'max_age': settings.session_days * 86400}, show_welcome_message=True,

@@ -5,22 +5,27 @@ tables below: `RULES` says, per action, from which states it may happen, who may
 `INVITE_ENDS` and `TAB_GONE` say which action an invite or a tab going away amounts to (glare is `CALL_BACK`).
 Every change goes through `_apply`, the one transition function, which checks the action against its rule before
 changing the call; the live calls sit in a `CallStore`.
-All of this is synchronous code on the server's event loop, so a transition cannot interleave with another one:
-when accept, cancel and the ring timeout race, the first to run wins and the others find the state already moved
-and are refused. Records are immutable snapshots with a per-call sequence number, so a tab can drop stale or
-repeated updates.
+All of this is synchronous code on the server's event loop, so a transition cannot interleave with another one in
+this process: when accept, cancel and the ring timeout race, the first to run wins and the others find the state
+already moved and are refused. Records are immutable snapshots with a per-call sequence number, so a tab can drop
+stale or repeated updates. With a store shared by several processes (Redis) a transition is written only if the
+call's sequence number is still the one it read; if another process moved the call first, the action runs again
+on the call as it now is, and the same rules refuse it or let it through (`_retried`).
+Each live call has one deadline at a time (ring, connect or grace timeout): a timer on this process's clock and,
+in a shared store, an entry any process fires once due (`watch_timers`); a deadline of an older snapshot is void.
 """
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from .call_clock import CallClock, LoopClock, TimerHandle
-from .call_store import CallStore
+from .call_store import CallStore, Deadline, MemoryCallStore
 from .signal import Signal
 
 
@@ -53,6 +58,26 @@ MISSED_REASONS = frozenset({EndReason.CANCELLED, EndReason.NO_ANSWER, EndReason.
 class CallRefused(ValueError):
     """An action the rules do not allow, or an invite that cannot even start (calling yourself, an unknown user,
     already in a call)."""
+
+
+class _Conflict(Exception):
+    """Another process changed the call between this transition's read and its write (a shared store)."""
+
+
+Params, Result = ParamSpec('Params'), TypeVar('Result')
+
+
+def _retried(action: Callable[Params, Result]) -> Callable[Params, Result]:
+    """Run a registry action again from a fresh read when its write lost a race with another process: it then
+    meets the call as the winner left it (this ends: every lost race is another transition that succeeded)."""
+    @functools.wraps(action)
+    def run(*args: Params.args, **kwargs: Params.kwargs) -> Result:
+        while True:
+            try:
+                return action(*args, **kwargs)
+            except _Conflict:
+                continue
+    return run
 
 
 class Actor(StrEnum):
@@ -246,15 +271,16 @@ class Call:
 class CallRegistry:
     def __init__(self, *, resolve_user: Callable[[str], str | None], is_online: Callable[[str], bool],
                  ring_timeout: float = 45.0, connect_timeout: float = 20.0, reconnect_grace: float = 30.0,
-                 clock: CallClock | None = None) -> None:
+                 clock: CallClock | None = None, store: CallStore | None = None, timer_poll: float = 1.0) -> None:
         self._resolve_user = resolve_user  # a name as typed -> the registered spelling, or None
         self._is_online = is_online
         self.ring_timeout = ring_timeout
         self.connect_timeout = connect_timeout
         self.reconnect_grace = reconnect_grace
         self._clock = clock or LoopClock()
-        self._store = CallStore()
-        self._timers: dict[str, TimerHandle] = {}
+        self._store = store or MemoryCallStore()
+        self.timer_poll = timer_poll  # how often a shared store's due deadlines are looked for
+        self._timers: dict[str, TimerHandle] = {}  # this process's clock timer per call it last moved
         self.changed: Signal[Call] = Signal()  # every new snapshot, ended ones included
         self.ended: Signal[Call] = Signal()  # once per call, for the history
 
@@ -283,6 +309,7 @@ class CallRegistry:
         return self._store.live_by_user
 
     # ---- actions ----
+    @_retried
     def invite(self, caller: str, callee: str, tab: str | None = None, *, callee_online: bool | None = None,
                call_id: str | None = None, channel: str | None = None) -> Call:
         """Start a call; it may end at once (offline, busy). Raises `CallRefused` when it cannot start at all.
@@ -312,49 +339,50 @@ class CallRegistry:
                               callee_busy=self.is_busy(callee))
         end = _first_action(INVITE_ENDS, found_callee, call, None)
         if end is not None:
-            return self._apply(end, call, None, now=now)
-        self._publish(call)
+            return self._apply(end, call, None, now=now, stored=False)
+        self._publish(call, None)
         return call
 
     def accept(self, call_id: str, user: str, tab: str | None = None) -> Call:
-        return self._apply(Action.ACCEPT, self._live(call_id), user, callee_tab=tab)
+        return self._act(Action.ACCEPT, call_id, user, callee_tab=tab)
 
     def decline(self, call_id: str, user: str) -> Call:
-        return self._apply(Action.DECLINE, self._live(call_id), user)
+        return self._act(Action.DECLINE, call_id, user)
 
     def cancel(self, call_id: str, user: str) -> Call:
-        return self._apply(Action.CANCEL, self._live(call_id), user)
+        return self._act(Action.CANCEL, call_id, user)
 
     def hang_up(self, call_id: str, user: str) -> Call:
-        return self._apply(Action.HANG_UP, self._live(call_id), user)
+        return self._act(Action.HANG_UP, call_id, user)
 
     def media_connected(self, call_id: str, user: str) -> Call:
-        return self._apply(Action.MEDIA_CONNECTED, self._live(call_id), user)
+        return self._act(Action.MEDIA_CONNECTED, call_id, user)
 
     def media_lost(self, call_id: str, user: str) -> Call:
-        return self._apply(Action.MEDIA_LOST, self._live(call_id), user)
+        return self._act(Action.MEDIA_LOST, call_id, user)
 
     def media_failed(self, call_id: str, user: str, detail: str = '') -> Call:
-        return self._apply(Action.MEDIA_FAILED, self._live(call_id), user, detail=detail)
+        return self._act(Action.MEDIA_FAILED, call_id, user, detail=detail)
 
     def connect_failed(self, call_id: str, user: str, detail: str = '') -> Call:
-        return self._apply(Action.CONNECT_FAILED, self._live(call_id), user, detail=detail)
+        return self._act(Action.CONNECT_FAILED, call_id, user, detail=detail)
 
     def refused_busy(self, call_id: str, user: str) -> Call:
-        return self._apply(Action.REFUSED_BUSY, self._live(call_id), user)
+        return self._act(Action.REFUSED_BUSY, call_id, user)
 
     def peer_offline(self, call_id: str, user: str) -> Call:
-        return self._apply(Action.PEER_OFFLINE, self._live(call_id), user)
+        return self._act(Action.PEER_OFFLINE, call_id, user)
 
     def no_response(self, call_id: str, user: str) -> Call:
-        return self._apply(Action.NO_RESPONSE, self._live(call_id), user)
+        return self._act(Action.NO_RESPONSE, call_id, user)
 
     def signaling_failed(self, call_id: str, user: str, detail: str = '') -> Call:
-        return self._apply(Action.SIGNALING_FAILED, self._live(call_id), user, detail=detail)
+        return self._act(Action.SIGNALING_FAILED, call_id, user, detail=detail)
 
     def peer_left(self, call_id: str, user: str, detail: str = '') -> Call:
-        return self._apply(Action.PEER_LEFT, self._live(call_id), user, detail=detail)
+        return self._act(Action.PEER_LEFT, call_id, user, detail=detail)
 
+    @_retried
     def tab_gone(self, user: str, tab: str, tabs_left: int, successor: str | None = None) -> Call | None:
         """A tab of `user` is gone for good (closed, reloaded or lost): end what depended on it, as `TAB_GONE` says.
 
@@ -373,12 +401,21 @@ class CallRegistry:
     def shutdown(self) -> None:
         """End every live call (the server is stopping), so each still lands in the history."""
         for call in self._store.live_calls():
-            self._apply(Action.SHUTDOWN, call, None)
+            try:
+                self._act(Action.SHUTDOWN, call.id, None)
+            except CallRefused:
+                pass  # another process ended it meanwhile
 
     # ---- the one transition function ----
-    def _apply(self, action: Action, call: Call, user: str | None, *, now: float | None = None,
+    @_retried
+    def _act(self, action: Action, call_id: str, user: str | None, **changes: object) -> Call:
+        return self._apply(action, self._live(call_id), user, **changes)
+
+    def _apply(self, action: Action, call: Call, user: str | None, *, now: float | None = None, stored: bool = True,
                **changes: object) -> Call:
-        """`user` (None: the server) takes `action` on `call`, as its rule allows; `now` defaults to the clock."""
+        """`user` (None: the server) takes `action` on `call`, as its rule allows; `now` defaults to the clock.
+
+        `stored`: `call` is the stored snapshot (not a new call ending before it rang)."""
         rule = RULES[action]
         if not rule.actor.may_act(call, user):
             raise CallRefused('Only the people in a call can do that.')
@@ -394,7 +431,7 @@ class CallRegistry:
         if new == call:
             return call
         new = replace(new, seq=call.seq + 1)
-        self._publish(new)
+        self._publish(new, call.seq if stored else None)
         return new
 
     def _live(self, call_id: str) -> Call:
@@ -403,17 +440,32 @@ class CallRegistry:
             raise CallRefused('That call has already ended.')
         return call
 
-    def _publish(self, call: Call) -> None:
-        """Store a new snapshot, replace its timer and tell everyone."""
+    def _publish(self, call: Call, read_seq: int | None) -> None:
+        """Store a new snapshot if the stored one is still `read_seq`, replace its timer and tell everyone."""
+        deadline = self._deadline(call)
+        if not self._store.commit(call, read_seq, deadline):
+            raise _Conflict
         self._cancel_timer(call.id)
-        self._store.save(call)
-        self._start_timer(call)
+        if deadline is not None:
+            self._timers[call.id] = self._clock.call_later(deadline.due - self._clock.time(),
+                                                           lambda: self._expire(deadline))
         self.changed.emit(call)
         if call.state is ENDED:
             self.ended.emit(call)
 
-    # ---- server timers: one per live call, replaced on every transition ----
-    def _start_timer(self, call: Call) -> None:
+    # ---- server timers: one deadline per live call, replaced on every transition ----
+    def watch_timers(self) -> None:
+        """With a shared store, fire every `timer_poll` s the deadlines due there, whichever process set them (so a
+        call outlives the process that moved it last). Call once the clock runs (e.g. at start-up)."""
+        if self._store.shared:
+            self._clock.call_later(self.timer_poll, self._poll)
+
+    def _poll(self) -> None:
+        for deadline in self._store.due_deadlines(self._clock.time()):
+            self._expire(deadline)
+        self._clock.call_later(self.timer_poll, self._poll)
+
+    def _deadline(self, call: Call) -> Deadline | None:
         if call.state is RINGING:
             delay, action = call.ring_deadline - self._clock.time(), Action.RING_TIMEOUT
         elif call.state is CONNECTING:
@@ -421,15 +473,18 @@ class CallRegistry:
         elif call.state is ACTIVE and call.reconnecting:
             delay, action = self.reconnect_grace, Action.GRACE_TIMEOUT
         else:
-            return
-        self._timers[call.id] = self._clock.call_later(max(0.0, delay), lambda: self._expire(action, call.id))
+            return None
+        return Deadline(call.id, call.seq, action, self._clock.time() + max(0.0, delay))
 
-    def _expire(self, action: Action, call_id: str) -> None:
-        self._timers.pop(call_id, None)
+    def _expire(self, deadline: Deadline) -> None:
+        self._timers.pop(deadline.call_id, None)  # a handle dropped unfired fires later and finds its deadline void
+        call = self._store.get(deadline.call_id)
+        if call is None or call.seq != deadline.seq:
+            return  # the call moved on (here or on another process) before its deadline came
         try:
-            self._apply(action, self._live(call_id), None)
-        except CallRefused:
-            pass  # the call moved on just before its timer fired
+            self._apply(deadline.action, call, None)
+        except _Conflict:
+            pass  # another process moved it (or fired the same deadline) at the same moment
 
     def _cancel_timer(self, call_id: str) -> None:
         timer = self._timers.pop(call_id, None)

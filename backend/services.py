@@ -9,12 +9,14 @@ from .accounts import AccountError, Accounts
 from .agora_credentials import AgoraCredentials
 from .call_history import CallHistory
 from .call_registry import CallRegistry
+from .call_store import CallStore, MemoryCallStore
 from .database import create_database
 from .directory import Directory
 from .directory_order import DirectoryOrder
 from .ice_config import IceConfig
 from .invite_limit import InviteLimit
 from .presence import Presence
+from .redis_call_store import RedisCallStore, RedisUnreachable
 from .settings import Settings, SettingsError
 from .storage_secret import load_or_create_storage_secret
 from .tab_lifecycle import TabLifecycle
@@ -50,7 +52,7 @@ def create_services(settings: Settings) -> Services:
     presence = Presence(is_busy=lambda user: calls.is_busy(user))
     calls = CallRegistry(resolve_user=directory.registered_name,
                          is_online=lambda user: bool(presence.tabs(user)),
-                         ring_timeout=settings.ring_timeout)
+                         ring_timeout=settings.ring_timeout, store=call_store(settings.redis_url))
     calls.changed.connect(lambda call: (presence.touch(call.caller), presence.touch(call.callee)))
     invite_limit = InviteLimit()
     calls.changed.connect(invite_limit.observe)
@@ -69,3 +71,13 @@ def create_services(settings: Settings) -> Services:
                     tabs=TabLifecycle(presence, calls), history=CallHistory(sessions),
                     storage_secret=load_or_create_storage_secret(settings.storage_secret, settings.data_dir),
                     agora=agora, ice=ice, invite_limit=invite_limit)
+
+
+def call_store(redis_url: str) -> CallStore:
+    """Where the registry keeps its calls: in Redis when `REDIS_URL` is set, else in this process."""
+    if not redis_url:
+        return MemoryCallStore()
+    try:
+        return RedisCallStore(redis_url)
+    except RedisUnreachable as error:
+        raise SettingsError(f'REDIS_URL: Redis does not answer: {error}') from None

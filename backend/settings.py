@@ -9,6 +9,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -54,6 +55,7 @@ class Settings:
     demo_users: tuple[tuple[str, str], ...] = ()  # (username, display name or '') of each demo person
     allowed_origins: tuple[str, ...] = ()  # page origins the socket accepts besides the app's own host
     session_days: int = 14  # how long a sign-in lasts
+    redis_url: str = ''  # the call registry's state and deadlines in Redis; empty: in this process
 
     @property
     def agora_enabled(self) -> bool:
@@ -126,6 +128,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         demo_users=_demo_users(get('DEMO_USERS')),
         allowed_origins=_origins(get('ALLOWED_ORIGINS')),
         session_days=_number(get, 'SESSION_DAYS', 14, 1, 365, int),
+        redis_url=_redis_url(get('REDIS_URL')),
     )
 
 
@@ -298,3 +301,20 @@ def _demo_users(raw: str) -> tuple[tuple[str, str], ...]:
         seen.add(username.lower())
         people.append((username, name))
     return tuple(people)
+
+
+def _redis_url(raw: str) -> str:
+    if not raw:
+        return ''
+    problem = 'REDIS_URL must be a Redis URL like redis://127.0.0.1:6379/0 (rediss:// for TLS, unix:///path.sock)'
+    try:  # the value is not echoed: a Redis URL may hold a password
+        url = urlsplit(raw)
+        port, database = url.port, url.path.lstrip('/')  # the port is parsed (and refused) when asked for
+    except ValueError:
+        raise SettingsError(problem) from None
+    if url.scheme in {'redis', 'rediss'}:
+        if url.hostname and port != 0 and (not database or database.isdigit()):
+            return raw
+    elif url.scheme == 'unix' and url.path:
+        return raw
+    raise SettingsError(problem)

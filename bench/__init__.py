@@ -7,6 +7,7 @@ from __future__ import annotations
 # NAME -> module (in the order `python -m bench` runs them: cheap ones first).
 BENCHMARKS = {
     'tokens': 'bench.token_rate',
+    'registry_store': 'bench.registry_store',
     'page_load': 'bench.page_load',
     'call_setup': 'bench.call_setup',
     'memory': 'bench.memory',

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from backend.call_store import CallStore, MemoryCallStore
+
 from .app_server import AppServer
+from .redis_server import RedisServer
 from .turn_server import TurnServer
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / 'test-artifacts'
@@ -21,7 +25,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                  'AGORA_APP_CERTIFICATE', 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT', 'AGORA_SDK_URL',
                  'SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY',
                  'APP_NAME', 'APP_LOGO', 'BRAND_COLOR', 'DEMO_USERS',
-                 'ALLOWED_ORIGINS', 'SESSION_DAYS'):
+                 'ALLOWED_ORIGINS', 'SESSION_DAYS', 'REDIS_URL'):
         monkeypatch.setenv(name, '')
     monkeypatch.setenv('DATA_DIR', str(data_dir))
     monkeypatch.setenv('NICEGUI_TUNING', os.environ.get('NICEGUI_TUNING', ''))  # the test run's own, never .env's
@@ -68,3 +72,31 @@ def chromium():
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope='session')
+def redis_server() -> Iterator[RedisServer]:
+    """Debian's redis-server on a free loopback port for the whole run; each user of it takes its own key prefix."""
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=['memory', 'redis'])
+def new_call_store(request: pytest.FixtureRequest) -> Iterator[Callable[[], CallStore]]:
+    """Makes the call registry's store: in memory, or in the real Redis under a fresh prefix (the registry's tests
+    run on both)."""
+    if request.param == 'memory':
+        yield MemoryCallStore
+        return
+    from backend.redis_call_store import RedisCallStore
+    url = request.getfixturevalue('redis_server').url
+    stores: list[RedisCallStore] = []
+
+    def new() -> RedisCallStore:
+        stores.append(RedisCallStore(url, prefix=f'test-{uuid.uuid4().hex}:'))
+        return stores[-1]
+
+    yield new
+    for store in stores:
+        store.close()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs them: Python packages from PyPI, and from Debian where missing Chromium for
-# the browser tests (never a browser download of the test tool's own), coturn for the TURN tests and openssl for
-# the HTTPS tests' certificate.
+# the browser tests (never a browser download of the test tool's own), coturn for the TURN tests, openssl for
+# the HTTPS tests' certificate and redis-server for the call registry's Redis store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,7 @@ missing=()
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 command -v turnserver >/dev/null || missing+=(coturn)
 command -v openssl >/dev/null || missing+=(openssl)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -q

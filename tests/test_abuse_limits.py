@@ -176,7 +176,7 @@ def test_calls_that_ring_out_count(calls, clock):
     registry, limit = calls
     for _ in range(SAME_PERSON):
         call = registry.invite('alice', 'bob')
-        registry._expire('ring_timeout', call.id)
+        registry._expire(registry._deadline(call))  # its ring deadline comes
     assert limit.refusal('alice', 'bob') is not None
 
 

@@ -107,3 +107,10 @@ def test_page_load_benchmark(tmp_path: Path) -> None:
     for side in ('app', 'floor'):
         positive(document[side]['median_ms'], document[side]['ttfb_median_ms'])
     positive(document['ratio_median'])
+
+
+def test_registry_store_benchmark(tmp_path: Path) -> None:
+    from bench import registry_store
+    registry_store.main(['--cycles', '3', '--out', str(tmp_path)])
+    [row] = read(tmp_path, 'registry_store')['results']
+    positive(row['memory_us'], row['redis_us'], row['ping_us'], row['redis_commands_per_transition'])

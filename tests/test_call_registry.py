@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -19,6 +20,7 @@ from backend.call_registry import (
     CallRegistry,
     EndReason,
 )
+from backend.call_store import CallStore
 from backend.directory import Directory
 
 from .manual_clock import ManualClock
@@ -46,12 +48,14 @@ class World:
         return len(self.changed), len(self.ended)
 
 
-def make_world(ring_timeout: float = RING) -> World:
+def make_world(store: CallStore, ring_timeout: float = RING) -> World:
     clock = ManualClock()
     tabs = {name: {f'{name}-1'} for name in NAMES}
     directory = Directory(Account(name, number) for number, name in enumerate(NAMES, 1))
     calls = CallRegistry(resolve_user=directory.registered_name, is_online=lambda user: bool(tabs.get(user)),
-                         ring_timeout=ring_timeout, connect_timeout=CONNECT, reconnect_grace=GRACE, clock=clock)
+                         ring_timeout=ring_timeout, connect_timeout=CONNECT, reconnect_grace=GRACE, clock=clock,
+                         store=store)
+    calls.watch_timers()
     world = World(clock, tabs, calls)
     calls.changed.connect(world.changed.append)
     calls.ended.connect(world.ended.append)
@@ -59,8 +63,8 @@ def make_world(ring_timeout: float = RING) -> World:
 
 
 @pytest.fixture
-def w() -> World:
-    return make_world()
+def w(new_call_store: Callable[[], CallStore]) -> World:
+    return make_world(new_call_store())
 
 
 def ringing(w: World, caller: str = 'alice', callee: str = 'bob') -> Call:
@@ -313,8 +317,8 @@ def test_ring_timeout_fires_exactly_at_the_deadline(w: World) -> None:
     assert len(w.ended) == 1 and len(w.changed) == 2
 
 
-def test_ring_timeout_follows_the_configured_value() -> None:
-    w = make_world(ring_timeout=3)
+def test_ring_timeout_follows_the_configured_value(new_call_store: Callable[[], CallStore]) -> None:
+    w = make_world(new_call_store(), ring_timeout=3)
     call = ringing(w)
     assert call.ring_deadline == call.created_at + 3
     w.clock.advance(2.99)
@@ -693,9 +697,10 @@ def test_callee_online_overrides_this_servers_presence(w: World) -> None:
     assert call.state is RINGING and w.calls.live_call_of('carol') == call
 
 
-def test_a_reloaded_calling_tab_hands_the_ringing_call_to_the_new_tab() -> None:
+def test_a_reloaded_calling_tab_hands_the_ringing_call_to_the_new_tab(new_call_store: Callable[[], CallStore]) -> None:
     clock = ManualClock()
-    registry = CallRegistry(resolve_user=lambda name: name, is_online=lambda _: True, clock=clock)
+    registry = CallRegistry(resolve_user=lambda name: name, is_online=lambda _: True, clock=clock,
+                            store=new_call_store())
     call = registry.invite('alice', 'bob', 'old-tab')
     clock.advance(10)
     moved = registry.tab_gone('alice', 'old-tab', tabs_left=1, successor='new-tab')

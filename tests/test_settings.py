@@ -207,6 +207,7 @@ DOTENV_SETTINGS += ('SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', '
 DOTENV_SETTINGS += ('APP_NAME', 'APP_LOGO', 'BRAND_COLOR', 'DEMO_USERS')
 DOTENV_SETTINGS += ('NICEGUI_TUNING',)
 DOTENV_SETTINGS += ('ALLOWED_ORIGINS', 'SESSION_DAYS')
+DOTENV_SETTINGS += ('REDIS_URL',)
 
 
 def run_main(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess:
@@ -409,3 +410,38 @@ def test_an_empty_secret_file_is_replaced_never_used(tmp_path):
     assert len(secret) >= 32
     assert (tmp_path / 'storage_secret').read_text() == secret
     assert stat.S_IMODE((tmp_path / 'storage_secret').stat().st_mode) == 0o600
+
+
+# --- REDIS_URL ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('url', ['redis://127.0.0.1:6379/0', 'redis://:secret@redis.example.org', 'rediss://h:6380/2',
+                                 'unix:///run/redis/redis.sock'])
+def test_a_redis_url_is_kept(url):
+    assert load_settings({}).redis_url == ''
+    assert load_settings({'REDIS_URL': f' {url} '}).redis_url == url
+
+
+@pytest.mark.parametrize('url', ['localhost:6379', 'http://h:6379', 'redis://h:99999', 'redis://h/db', 'redis:///0',
+                                 'redis://:hunter2secret@h:port/0', 'unix://'])
+def test_a_malformed_redis_url_is_refused_without_echoing_it(url):
+    with pytest.raises(SettingsError, match=r'^REDIS_URL must be a Redis URL like redis://') as refusal:
+        load_settings({'REDIS_URL': url})
+    assert 'hunter2secret' not in str(refusal.value)
+
+
+def test_main_with_a_malformed_redis_url_exits_with_one_line(tmp_path):
+    assert_one_line_refusal(run_main(tmp_path, PORT='8080', REDIS_URL='redis//127.0.0.1'), 'REDIS_URL')
+
+
+def test_main_with_redis_unreachable_exits_with_one_line(tmp_path):
+    from .redis_server import free_tcp_port  # nothing listens there
+    line = assert_one_line_refusal(run_main(tmp_path, PORT='8080', REDIS_URL=f'redis://127.0.0.1:{free_tcp_port()}/0'),
+                                   'REDIS_URL', 'Redis does not answer')
+    assert 'Connection refused' in line
+
+
+def test_the_app_runs_with_its_calls_in_redis(start_app, redis_server):
+    import urllib.request
+    server = start_app(REDIS_URL=redis_server.url)
+    with urllib.request.urlopen(server.url + '/login', timeout=10) as page:
+        assert page.status == 200
