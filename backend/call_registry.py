@@ -461,9 +461,11 @@ class CallRegistry:
             self._clock.call_later(self.timer_poll, self._poll)
 
     def _poll(self) -> None:
-        for deadline in self._store.due_deadlines(self._clock.time()):
-            self._expire(deadline)
-        self._clock.call_later(self.timer_poll, self._poll)
+        try:
+            for deadline in self._store.due_deadlines(self._clock.time()):
+                self._expire(deadline)
+        finally:  # a store that failed this time (Redis away) is asked again next time
+            self._clock.call_later(self.timer_poll, self._poll)
 
     def _deadline(self, call: Call) -> Deadline | None:
         if call.state is RINGING:

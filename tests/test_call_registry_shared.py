@@ -2,14 +2,27 @@
 outcome, and a call's deadlines fire on whichever process is there to fire them."""
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
 
-from backend.call_registry import ACTIVE, CONNECTING, ENDED, RINGING, Call, CallRefused, CallRegistry, EndReason
+from backend.call_history import CallHistory
+from backend.call_registry import (
+    ACTIVE,
+    CONNECTING,
+    ENDED,
+    RINGING,
+    Action,
+    Call,
+    CallRefused,
+    CallRegistry,
+    EndReason,
+)
 from backend.call_store import Deadline
+from backend.database import create_database, dispose
 from backend.redis_call_store import RedisCallStore
 
 from .manual_clock import ManualClock
@@ -157,6 +170,21 @@ def test_a_process_thrown_away_mid_ring_still_has_its_rings_time_out(processes) 
     assert_nobody_busy(b)
 
 
+def test_the_poll_goes_on_after_the_store_failed_once(processes, monkeypatch) -> None:
+    a, b = processes
+    call = a.calls.invite('alice', 'bob', 'alice-1')
+
+    def redis_away(now: float) -> list[Deadline]:
+        raise ConnectionError('Redis away')
+
+    monkeypatch.setattr(b.store, 'due_deadlines', redis_away)
+    with pytest.raises(ConnectionError):
+        b.advance(POLL)
+    monkeypatch.undo()
+    b.advance(RING)
+    assert [(c.id, c.end_reason) for c in b.ended] == [(call.id, EndReason.NO_ANSWER)]
+
+
 def test_a_deadline_of_an_older_snapshot_is_void(processes) -> None:
     a, b = processes
     call = a.calls.invite('alice', 'bob', 'alice-1')
@@ -173,3 +201,26 @@ def test_a_deadline_of_an_older_snapshot_is_void(processes) -> None:
     a.advance(10)
     assert [c.end_reason for c in a.ended] == [EndReason.CONNECTION_LOST]
     assert due <= a.ended[0].ended_at <= due + POLL
+
+
+def test_the_app_fires_a_ring_deadline_a_dead_process_left_in_redis(start_app, redis_server: RedisServer) -> None:
+    """The real server (`python main.py` with REDIS_URL) polls the deadlines: a call rung by a process that died
+    ends as no answer there, and lands in the history."""
+    app = start_app(REDIS_URL=redis_server.url, DEMO_USERS='alice,bob')
+    store = RedisCallStore(redis_server.url)  # the app's own keys
+    now = time.time()
+    call = Call(id=str(uuid.uuid4()), caller='alice', callee='bob', channel='0' * 32, state=RINGING,
+                created_at=now - RING, ring_deadline=now - 1, caller_tab='a-dead-tab')
+    assert store.commit(call, None, Deadline(call.id, call.seq, Action.RING_TIMEOUT, call.ring_deadline))
+    give_up = time.monotonic() + 15
+    while store.get(call.id) is not None and time.monotonic() < give_up:
+        time.sleep(0.1)
+    assert store.get(call.id) is None and store.live_by_user == {}
+    store.close()
+    sessions = create_database(f'sqlite:///{app.data_dir / "ringboard.db"}')
+    try:
+        [entry] = CallHistory(sessions).entries('alice')
+        assert entry.call_id == call.id and entry.result is EndReason.NO_ANSWER and entry.peer == 'bob'
+    finally:
+        dispose(sessions)
+    assert app.process.poll() is None
