@@ -5,6 +5,7 @@ import sys
 from dotenv import load_dotenv
 from sqlalchemy.exc import SQLAlchemyError
 
+from backend.private_files import make_data_private
 from backend.settings import PROJECT_DIR, SettingsError, load_settings
 
 
@@ -16,6 +17,11 @@ def main() -> None:
         sys.exit(f'ringboard: cannot start: {error}')
     for warning in settings.warnings:
         print(f'ringboard: warning: {warning}', file=sys.stderr)
+    try:
+        make_data_private(settings.data_dir, settings.database_url)
+    except OSError as error:
+        sys.exit(f'ringboard: cannot start: cannot make the data folder (DATA_DIR={settings.data_dir}) private: '
+                 f'{error.strerror or error}')
     # NiceGUI picks its session folder when it is imported: keep the sessions beside the database.
     os.environ.setdefault('NICEGUI_STORAGE_PATH', str(settings.data_dir / 'sessions'))
     from nicegui import app, ui

@@ -4,6 +4,8 @@ from __future__ import annotations
 from backend.call_history import HistoryEntry
 from backend.call_registry import Call, EndReason
 
+from .failure_reasons import shown_reason
+
 ANSWERED_ELSEWHERE = 'Answered on another tab'
 
 
@@ -19,7 +21,8 @@ def end_notice(call: Call, me: str) -> str:
     peer = call.peer_of(me)
     calling = me == call.caller
     by_me = call.ended_by == me
-    detail = f': {call.detail}' if call.detail else ''
+    shown = shown_reason(call.detail)  # a peer's browser may send any text: only the fixed reasons are shown
+    detail = f': {shown}' if shown else ''
     reason = call.end_reason
     if reason is EndReason.COMPLETED:
         ended = f'Call ended · {clock(call.duration)}'
@@ -46,7 +49,7 @@ def end_notice(call: Call, me: str) -> str:
         if by_me:
             return 'Your connection was lost. The call ended.'
         return f'Lost the connection to {peer}. The call ended.'
-    if call.detail:
+    if shown:
         return f'The call failed{detail}.'
     return 'The call ended unexpectedly (the server stopped).'
 

@@ -18,6 +18,7 @@ from backend.call_history import HistoryEntry
 from backend.call_registry import Call
 from backend.services import Services
 
+from .failure_reasons import log_reason
 from .presence_fanout import PresenceFanout
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class LiveUpdates:
                 self._calls[user].emit(call)
 
     def _store_call(self, call: Call) -> None:
+        log_reason(call.id, call.detail)
         if app.is_stopping:  # no worker threads any more; one blocking write while shutting down is fine
             self._services.history.record(call)
             return
