@@ -76,7 +76,7 @@ class AgoraRtmSession:
         elif state == 'RECONNECTING':
             self._show('Reconnecting to Agora signaling…')
         elif state == 'ABORTED' and reason == 'REMOTE_LOGIN':
-            self._show('You are signed in in another tab or window, and calls now ring there.', 'Use this tab')
+            self._show('Your account is open in another tab or window, and calls now ring there.', 'Use this tab')
         elif state in {'ABORTED', 'DISCONNECTED'} and reason not in {'LOGOUT', 'LOGIN'}:
             self._show(f'Disconnected from Agora signaling ({reason}). Calls cannot ring here.', 'Reconnect')
 
