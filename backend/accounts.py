@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from .database import User
+from .display_name import display_name_problem
 from .login_throttle import LoginThrottle
 from .rate_limit import RateLimit
 
@@ -36,6 +37,7 @@ class AccountError(ValueError):
 class Account:
     username: str
     id: int
+    display_name: str = ''  # '' when the user has none: the username shows
 
 
 def username_problem(username: str) -> str | None:
@@ -132,9 +134,39 @@ class Accounts:
         self.throttle.record_success(key)
         if address:
             self.address_throttle.cancel(address)  # the address's failures for other names still count
-        return Account(user.username, user.id)
+        return _account(user)
 
-    def add_demo_person(self, username: str) -> Account:
+    def change_password(self, username: str, current: str, new: str, address: str = '') -> None:
+        """Replace the password after checking the current one exactly as a login does (and slowed down as one)."""
+        problem = password_problem(new)
+        if problem:
+            raise AccountError(problem)
+        try:
+            self.login(username, current, address)
+        except AccountError as refusal:
+            raise AccountError('Your current password is not right.' if str(refusal) == WRONG_CREDENTIALS
+                               else str(refusal)) from None
+        password_hash = bcrypt.hashpw(new.encode(), bcrypt.gensalt(self._rounds)).decode()
+        with self._sessions() as session:
+            user = session.scalar(select(User).where(User.username_key == username.lower()))
+            user.password_hash = password_hash
+            session.commit()
+
+    def set_display_name(self, username: str, display_name: str) -> Account:
+        """Trim and store the display name ('' clears it); a name that breaks the rule is refused in words."""
+        name = display_name.strip()
+        problem = display_name_problem(name)
+        if problem:
+            raise AccountError(problem)
+        with self._sessions() as session:
+            user = session.scalar(select(User).where(User.username_key == username.lower()))
+            if user is None:
+                raise AccountError(f'There is no account "{username}".')
+            user.display_name = name or None
+            session.commit()
+            return _account(user)
+
+    def add_demo_person(self, username: str, display_name: str = '') -> Account:
         """The demo person of that name, created without a usable password if missing. An account registered
         with a password is never turned into one (anyone could then sign in as its owner)."""
         with self._sessions() as session:
@@ -142,12 +174,19 @@ class Accounts:
             if user is None:
                 user = User(username=username, username_key=username.lower(), password_hash=NO_PASSWORD)
                 session.add(user)
-                session.commit()
             elif user.password_hash != NO_PASSWORD:
                 raise AccountError(f'"{user.username}" is an account registered with a password, not a demo person: '
                                    f'choose another name')
-            return Account(user.username, user.id)
+            if display_name and not user.display_name:  # a name the person chose since then stays
+                user.display_name = display_name
+            session.commit()
+            return _account(user)
 
     def all(self) -> list[Account]:
         with self._sessions() as session:
-            return [Account(name, id_) for id_, name in session.execute(select(User.id, User.username))]
+            return [Account(name, id_, display_name or '') for id_, name, display_name
+                    in session.execute(select(User.id, User.username, User.display_name))]
+
+
+def _account(user: User) -> Account:
+    return Account(user.username, user.id, user.display_name or '')

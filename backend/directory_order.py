@@ -7,7 +7,7 @@ In Agora mode each tab learns presence from its own RTM subscription and keeps i
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import islice
 
 from .presence import BUSY, OFFLINE, ONLINE
@@ -45,12 +45,15 @@ class DirectoryOrder:
                 del self._order[bisect_left(self._order, _sort_key(user, old))]
             insort(self._order, _sort_key(user, status))
 
-    def first(self, count: int, needle: str = '', skip: str | None = None) -> tuple[list[str], int]:
-        """The first `count` users whose lower-case name contains `needle`, leaving out `skip`, and how many match."""
+    def first(self, count: int, needle: str = '', skip: str | None = None,
+              label: Callable[[str], str] = str) -> tuple[list[str], int]:
+        """The first `count` users whose lower-case name or `label` (the display name) contains `needle`, leaving
+        out `skip`, and how many match."""
         if not needle:  # the usual case at every batch on every dashboard: no scan of everyone
             users = [user for *_, user in islice(self._order, count + 1) if user != skip][:count]
             return users, len(self._order) - (skip in self._status)
-        matches = [user for _, name, user in self._order if needle in name and user != skip]
+        matches = [user for _, name, user in self._order
+                   if (needle in name or needle in label(user).lower()) and user != skip]
         return matches[:count], len(matches)
 
 

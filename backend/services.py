@@ -42,9 +42,9 @@ class Services:
 def create_services(settings: Settings) -> Services:
     sessions = create_database(settings.database_url)
     accounts = Accounts(sessions)
-    for username, _ in settings.demo_users:
+    for username, display_name in settings.demo_users:
         try:
-            accounts.add_demo_person(username)
+            accounts.add_demo_person(username, display_name)
         except AccountError as refusal:
             raise SettingsError(f'DEMO_USERS: {refusal}') from None
     directory = Directory(accounts.all())

@@ -77,12 +77,12 @@ async def test_a_row_is_one_update_per_change_and_none_when_unchanged(create_use
     updates = []
     monkeypatch.setattr(eve.client.outbox, 'enqueue_update', updates.append)
 
-    row.show('amy', 'online')
+    row.show('amy', 'online', 'amy')
     assert updates == []
-    row.show('amy', 'busy')
+    row.show('amy', 'busy', 'amy')
     assert updates == [row]
-    row.show('bob', 'offline')  # handed to someone else
+    row.show('bob', 'offline', 'bob')  # handed to someone else
     assert updates == [row, row]
     assert (row.user, row.text, row.props['color']) == ('bob', 'offline', 'grey-6')
-    assert {'user-bob', 'status-bob', 'call-bob'} <= set(row._markers)
+    assert {'user-bob', 'status-bob', 'call-bob', 'name-bob'} <= set(row._markers)
     assert row._to_dict()['text'] == 'offline'  # what the browser's badge shows

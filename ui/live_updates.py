@@ -29,12 +29,14 @@ class LiveUpdates:
         self._services = services
         self.presence = PresenceFanout()  # {username: status} batches, for every dashboard
         self.new_account: Event[Account] = Event()
+        self.renamed: Event[list[str]] = Event()  # whose label (display name) changed, for every dashboard
         self._calls: defaultdict[str, Event[Call]] = defaultdict(Event)
         self._history: defaultdict[str, Event[HistoryEntry]] = defaultdict(Event)
         self._signals: defaultdict[str, Event[str, str, dict]] = defaultdict(Event)
         self._storing: set[asyncio.Task] = set()
         services.presence.changed.connect(self.presence.publish)
         services.directory.added.connect(self.new_account.emit)
+        services.directory.renamed.connect(self.renamed.emit)
         services.calls.changed.connect(self._route_call)
         services.calls.ended.connect(self._store_call)
 

@@ -18,12 +18,14 @@ def _newest_first(entry: HistoryEntry) -> tuple:
 
 
 class CallHistoryList(ui.column):
-    def __init__(self, history: CallHistory, me: str, on_call: Callable[[str], object]) -> None:
+    def __init__(self, history: CallHistory, me: str, on_call: Callable[[str], object],
+                 label: Callable[[str], str] = str) -> None:
         super().__init__()
         self.classes('w-full gap-1')
         self._history = history
         self._me = me
         self._on_call = on_call
+        self._label = label  # how the other person is shown (their display name)
         self._shown: list[HistoryEntry] = []
         self._rows: dict[str, HistoryRow] = {}
         self._missed_count = 0
@@ -64,7 +66,8 @@ class CallHistoryList(ui.column):
             return
         self._shown.insert(position, entry)
         with self._items:
-            self._rows[entry.call_id] = row = hook(HistoryRow(entry, lambda peer=entry.peer: self._on_call(peer)),
+            self._rows[entry.call_id] = row = hook(HistoryRow(entry, self._label(entry.peer),
+                                                              lambda peer=entry.peer: self._on_call(peer)),
                                                    'history-item')
         row.move(target_index=position)
         if len(self._shown) > HISTORY_SHOWN:

@@ -128,23 +128,24 @@ class CallPanel:
         call = self._call
         if not media_here:
             self._media.stop()
+        peer = self._services.directory.label(call.peer_of(self.me))  # the display name
         with self._area:
             if kind == 'incoming':
-                self._ringing = incoming_banner(call.caller, on_accept=lambda: self._signaling.accept(call.id),
+                self._ringing = incoming_banner(peer, on_accept=lambda: self._signaling.accept(call.id),
                                                 on_decline=lambda: self._signaling.decline(call.id))
-                self._sounds.alert(f'📞 {call.caller} is calling', f'Open {self._services.settings.app_name} to answer')
+                self._sounds.alert(f'📞 {peer} is calling', f'Open {self._services.settings.app_name} to answer')
             elif kind == 'outgoing':
-                self._ringing = outgoing_panel(call.callee, on_cancel=lambda: self._act(call.id, self._calls.cancel),
+                self._ringing = outgoing_panel(peer, on_cancel=lambda: self._act(call.id, self._calls.cancel),
                                                preview=media_here)
                 if media_here:
                     self._media.play_in(call, self._ringing.preview_id, '')
             elif kind == 'in_call':
-                self._view = CallView(call, self.me, video_tag=self._media.element_class.VIDEO_TAG,
+                self._view = CallView(call, self.me, peer, video_tag=self._media.element_class.VIDEO_TAG,
                                       media_for=lambda local, remote: self._media.play_in(call, local, remote),
                                       on_hang_up=lambda: self._act(call.id, self._calls.hang_up))
                 self._media.element.answered()
             elif kind == 'elsewhere':
-                elsewhere_card(f'In a call with {call.peer_of(self.me)} in another tab',
+                elsewhere_card(f'In a call with {peer} in another tab',
                                on_hang_up=lambda: self._act(call.id, self._calls.hang_up))
             if kind in {'incoming', 'outgoing', 'in_call'}:
                 ui.timer(1.0, self._tick)  # deleted with the area: an idle tab has no timer waking it

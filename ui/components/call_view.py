@@ -26,7 +26,7 @@ QUALITY_COLORS = {'good': 'positive', 'fair': 'warning', 'poor': 'negative', 'lo
 
 
 class CallView(ui.card):
-    def __init__(self, call: Call, me: str, *, video_tag: str,
+    def __init__(self, call: Call, me: str, peer_name: str, *, video_tag: str,
                  media_for: Callable[[str, str], CallMedia],
                  on_hang_up: Callable[[], None]) -> None:
         super().__init__()
@@ -36,7 +36,7 @@ class CallView(ui.card):
         self._peer_video = True
         self._meter = NetworkMeter()
         with self:
-            self._stage = CallStage(call.peer_of(me), video_tag=video_tag)
+            self._stage = CallStage(peer_name, video_tag=video_tag)
             with ui.row().classes('w-full items-center justify-center gap-3 p-3'):
                 self._duration = hook(ui.label('00:00'), 'call-duration').classes('font-mono text-grey-4 mr-4')
                 self._audio_button = hook(ui.button(icon='mic', on_click=lambda: self._toggle('audio')),

@@ -18,13 +18,13 @@ from ..call_words import history_result
 
 
 class HistoryRow(TextElement, component='history_row.js'):
-    def __init__(self, entry: HistoryEntry, on_call_back: Callable[[], Any]) -> None:
+    def __init__(self, entry: HistoryEntry, peer_name: str, on_call_back: Callable[[], Any]) -> None:
         super().__init__(text=history_result(entry))
         icon, color = ('call_made', 'primary') if entry.outgoing else \
             ('call_missed', 'negative') if entry.missed else ('call_received', 'positive')
         # The age, not the time: the browser's clock may be off, the elapsed time is not.
         age = max(0.0, (datetime.now(UTC) - entry.started_at).total_seconds())
-        self._props.update(peer=entry.peer, icon=icon, color=color, age=age,
+        self._props.update(peer=peer_name, icon=icon, color=color, age=age,
                            direction='Outgoing' if entry.outgoing else 'Incoming')
         self.on('click', on_call_back)
 

@@ -3,11 +3,11 @@
 export default {
   template: `
     <div class="row w-full items-center no-wrap px-2 py-1 rounded hover:bg-grey-2">
-      <div class="grow truncate">{{ user }}</div>
+      <div class="grow truncate" :data-testid="'name-' + user">{{ name }}</div>
       <q-badge :color="color" :data-testid="'status-' + user"><slot></slot></q-badge>
-      <q-btn flat round dense color="primary" icon="call" :title="'Call ' + user" :aria-label="'Call ' + user"
+      <q-btn flat round dense color="primary" icon="call" :title="'Call ' + name" :aria-label="'Call ' + name"
              :data-testid="'call-' + user" @click="$emit('click')" />
     </div>`,
-  props: { user: String, color: String },
+  props: { user: String, name: String, color: String },
   emits: ["click"], // only the button calls: a click elsewhere on the row does nothing
 };

@@ -18,9 +18,9 @@ BADGE_COLORS = {ONLINE: 'positive', BUSY: 'warning', OFFLINE: 'grey-6'}
 
 
 class PersonRow(ui.element, component='person_row.js'):
-    def __init__(self, user: str, status: str, on_call: Callable[[str], Any]) -> None:
+    def __init__(self, user: str, status: str, name: str, on_call: Callable[[str], Any]) -> None:
         super().__init__()
-        self.show(user, status)
+        self.show(user, status, name)
         self.on('click', lambda: on_call(self.user))
 
     @property
@@ -32,16 +32,16 @@ class PersonRow(ui.element, component='person_row.js'):
         """The presence shown on the badge."""
         return self._text or ''
 
-    def show(self, user: str, status: str) -> None:
+    def show(self, user: str, status: str, name: str) -> None:
         """One update for the whole row, none when it shows that already: every open dashboard re-labels its rows at
         every batch of logins near the top of the directory (a TextElement's text would be a second update, through
         NiceGUI's binding machinery)."""
-        if self._props.get('user') == user and self._text == status:
+        if self._props.get('user') == user and self._text == status and self._props.get('name') == name:
             return
         self._text = status  # NiceGUI sends an element's `_text` with it; the props change below sends the element
         if self._props.get('user') != user:
-            self.mark(f'user-{user}', f'status-{user}', f'call-{user}')
-        self._props.update({'user': user, 'color': BADGE_COLORS[status], 'data-testid': f'user-{user}'})
+            self.mark(f'user-{user}', f'status-{user}', f'call-{user}', f'name-{user}')
+        self._props.update({'user': user, 'name': name, 'color': BADGE_COLORS[status], 'data-testid': f'user-{user}'})
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        return [self.user, self.text]
+        return [self._props['name'], self.text]

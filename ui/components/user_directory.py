@@ -18,12 +18,14 @@ MAX_ROWS = 20  # a screenful; each rendered row costs server memory and start-up
 
 
 class UserDirectory(ui.column):
-    def __init__(self, me: str, order: DirectoryOrder, on_call: Callable[[str], object]) -> None:
+    def __init__(self, me: str, order: DirectoryOrder, on_call: Callable[[str], object],
+                 label: Callable[[str], str] = str) -> None:
         super().__init__()
         self.classes('w-full gap-1')
         self._me = me
         self._order = order  # everyone in display order, kept by its owner (one for all tabs; per tab in Agora mode)
         self._on_call = on_call
+        self._label = label  # how a user is shown (their display name)
         self._shown: list[str] = []  # the users on screen, top to bottom
         self._row_of: dict[str, PersonRow] = {}  # their rows
         with self:
@@ -45,13 +47,23 @@ class UserDirectory(ui.column):
         for user in users:
             row = self._row_of.get(user)
             if row is not None:
-                row.show(user, self._order.status(user))  # nothing to send for a row just handed over
+                # nothing to send for a row just handed over
+                row.show(user, self._order.status(user), self._label(user))
+
+    def show_names(self, users: Iterable[str]) -> None:
+        """These users' labels changed: re-label their rows, and re-match a search (it matches display names)."""
+        if self._needle():
+            self._render()
+        for user in users:
+            row = self._row_of.get(user)
+            if row is not None:
+                row.show(user, self._order.status(user), self._label(user))
 
     def _may_change_view(self, user: str) -> bool:
         """Whether `user`'s place can change the rows: shown, room for more, or now before the last row."""
         if user in self._row_of:
             return True
-        if self._needle() not in user.lower():
+        if self._needle() not in user.lower() and self._needle() not in self._label(user).lower():
             return False
         return len(self._shown) < MAX_ROWS or self._order.key(user) < self._order.key(self._shown[-1])
 
@@ -60,17 +72,17 @@ class UserDirectory(ui.column):
 
     def _render(self) -> None:
         """Show the first matches, reusing the rows on screen: a login re-sorts and re-labels, it does not rebuild."""
-        self._shown, total = self._order.first(MAX_ROWS, self._needle(), skip=self._me)
+        self._shown, total = self._order.first(MAX_ROWS, self._needle(), skip=self._me, label=self._label)
         keep = set(self._shown)
         spare = [self._row_of.pop(user) for user in set(self._row_of) - keep]
         for user in self._shown:
             if user not in self._row_of:
                 if spare:  # a row that left the view is handed to someone who came in
                     row = spare.pop()
-                    row.show(user, self._order.status(user))
+                    row.show(user, self._order.status(user), self._label(user))
                 else:
                     with self._rows:
-                        row = PersonRow(user, self._order.status(user), on_call=self._on_call)
+                        row = PersonRow(user, self._order.status(user), self._label(user), on_call=self._on_call)
                 self._row_of[user] = row
         for row in spare:
             row.delete()

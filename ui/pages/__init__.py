@@ -5,6 +5,7 @@ from backend.services import Services
 
 from ..live_updates import LiveUpdates
 from ..password_work import PasswordWork
+from .account import account_page
 from .dashboard import dashboard_page
 from .login import login_page
 from .register import register_page
@@ -15,3 +16,4 @@ def register_pages(services: Services, live: LiveUpdates) -> None:
     login_page(services, passwords)
     register_page(services, passwords)
     dashboard_page(services, live)
+    account_page(services, passwords)

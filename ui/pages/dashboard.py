@@ -33,7 +33,8 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
 
         with ui.header().classes('items-center bg-white text-grey-9 shadow-sm px-6'):
             brand_mark(services.settings).classes('grow')
-            ui.icon('account_circle', size='sm').classes('text-grey-7')
+            ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/account')) \
+                .props('flat round dense color=grey-7 aria-label="Your account" title="Your account"')
             hook(ui.label(me), 'me').classes('font-medium')
             hook(ui.button('Log out', icon='logout', on_click=log_out), 'logout').props('flat no-caps')
 
@@ -63,9 +64,10 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             with ui.row().classes('w-full gap-4 items-start no-wrap max-md:flex-wrap'):
                 with ui.card().classes('flex-1 min-w-72'):
                     ui.label('People').classes('text-lg font-medium')
-                    directory = UserDirectory(me, order, on_call=panel.call)
+                    directory = UserDirectory(me, order, on_call=panel.call, label=services.directory.label)
                 with ui.card().classes('flex-1 min-w-72'):
-                    history = CallHistoryList(services.history, me, on_call=panel.call)
+                    history = CallHistoryList(services.history, me, on_call=panel.call,
+                                              label=services.directory.label)
 
         live.presence.subscribe(presence_changed)  # in Agora mode: whose calls changed
 
@@ -75,6 +77,7 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             presence_changed([name])
 
         live.new_account.subscribe(lambda account: add_person(account.username))
+        live.renamed.subscribe(directory.show_names)
         live.history_of(me).subscribe(history.add)
         await history.refresh()
 

@@ -1,0 +1,104 @@
+"""/account in Debian's Chromium against `python main.py`: a display name reaches the other dashboard live (as
+text, never HTML), the directory search and the ringing banner; a password change refuses a wrong current
+password, then the new password works and the old one does not."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .browser import by_testid, log_in, register
+from .test_browser_auth import DEFAULTS
+
+pytestmark = pytest.mark.browser
+
+
+def set_display_name(page: Page, name: str) -> None:
+    by_testid(page, 'display-name').fill(name)
+    by_testid(page, 'display-name-save').click()
+
+
+def test_display_name_live_everywhere_and_as_text(start_app, chromium):
+    app = start_app(**DEFAULTS)
+    alice = chromium.new_context().new_page()
+    bob = chromium.new_context().new_page()
+    try:
+        register(alice, app.url, 'alice')
+        register(bob, app.url, 'bob')
+        expect(by_testid(bob, 'name-alice')).to_have_text('alice')
+
+        alice.get_by_role('button', name='Your account').click()
+        expect(alice).to_have_url(f'{app.url}/account')
+        set_display_name(alice, '  <b>Alice</b> <img src=x onerror="window.__hacked=1"> Johnson ')
+        expect(by_testid(alice, 'account-notice')).to_contain_text('Others now see you as')
+        expect(by_testid(bob, 'name-alice')).to_have_text('<b>Alice</b> <img src=x onerror="window.__hacked=1"> '
+                                                          'Johnson')
+        assert bob.locator('[data-testid="name-alice"] b, [data-testid="name-alice"] img').count() == 0
+        assert bob.evaluate('window.__hacked') is None
+
+        set_display_name(alice, 'Alice Johnson')
+        expect(by_testid(bob, 'name-alice')).to_have_text('Alice Johnson')
+        by_testid(bob, 'directory-search').fill('johns')
+        expect(by_testid(bob, 'user-alice')).to_be_visible()
+        by_testid(bob, 'directory-search').fill('zzz')
+        expect(by_testid(bob, 'user-alice')).to_have_count(0)
+        by_testid(bob, 'directory-search').fill('')
+
+        # Two people with one name: the username shows beside it.
+        bob.goto(f'{app.url}/account')
+        set_display_name(bob, 'alice johnson')
+        expect(by_testid(bob, 'account-notice')).to_contain_text('Others now see you as')
+        alice.goto(f'{app.url}/')
+        expect(by_testid(alice, 'name-bob')).to_have_text('alice johnson (bob)')
+        bob.goto(f'{app.url}/account')
+        set_display_name(bob, '')
+        expect(by_testid(bob, 'account-notice')).to_have_text('Display name cleared: others see your username, bob.')
+        expect(by_testid(alice, 'name-bob')).to_have_text('bob')
+
+        # Too long: refused in words, nothing changes.
+        bob.goto(f'{app.url}/account')
+        by_testid(bob, 'display-name').evaluate('el => el.removeAttribute("maxlength")')
+        set_display_name(bob, 'x' * 65)
+        expect(by_testid(bob, 'account-notice')).to_have_text('A display name has at most 64 characters '
+                                                              '(this one has 65).')
+        expect(by_testid(alice, 'name-bob')).to_have_text('bob')
+
+        bob.goto(f'{app.url}/')
+        by_testid(alice, 'call-bob').click()
+        expect(by_testid(bob, 'incoming-call')).to_contain_text('Alice Johnson')
+        expect(by_testid(bob, 'incoming-call')).to_contain_text('is calling you')
+        by_testid(bob, 'decline-call').click()
+        expect(by_testid(bob, 'history-item').first).to_contain_text('Alice Johnson')
+    finally:
+        alice.context.close()
+        bob.context.close()
+
+
+def test_password_change(start_app, chromium):
+    app = start_app(**DEFAULTS)
+    page = chromium.new_context().new_page()
+    try:
+        register(page, app.url, 'carol')
+        page.goto(f'{app.url}/account')
+        by_testid(page, 'password-current').fill('not my password')
+        by_testid(page, 'password-new').fill('a new password')
+        by_testid(page, 'password-save').click()
+        expect(by_testid(page, 'account-notice')).to_have_text('Your current password is not right.')
+        by_testid(page, 'password-current').fill('correct horse')
+        by_testid(page, 'password-new').fill('short')
+        by_testid(page, 'password-save').click()
+        expect(by_testid(page, 'account-notice')).to_have_text('A password needs at least 8 characters.')
+        by_testid(page, 'password-current').fill('correct horse')
+        by_testid(page, 'password-new').fill('a new password')
+        by_testid(page, 'password-save').click()
+        expect(by_testid(page, 'account-notice')).to_have_text('Password changed.')
+
+        stranger = page.context.browser.new_context().new_page()
+        stranger.goto(f'{app.url}/login')
+        by_testid(stranger, 'login-username').fill('carol')
+        by_testid(stranger, 'login-password').fill('correct horse')
+        by_testid(stranger, 'login-submit').click()
+        expect(by_testid(stranger, 'auth-error')).to_have_text('Wrong username or password.')
+        log_in(stranger, app.url, 'carol', 'a new password')
+        stranger.context.close()
+    finally:
+        page.context.close()
