@@ -78,6 +78,8 @@ def test_password_change(start_app, chromium):
     page = chromium.new_context().new_page()
     try:
         register(page, app.url, 'carol')
+        elsewhere = page.context.browser.new_context().new_page()  # carol, signed in on another browser
+        log_in(elsewhere, app.url, 'carol')
         page.goto(f'{app.url}/account')
         by_testid(page, 'password-current').fill('not my password')
         by_testid(page, 'password-new').fill('a new password')
@@ -90,7 +92,15 @@ def test_password_change(start_app, chromium):
         by_testid(page, 'password-current').fill('correct horse')
         by_testid(page, 'password-new').fill('a new password')
         by_testid(page, 'password-save').click()
-        expect(by_testid(page, 'account-notice')).to_have_text('Password changed.')
+        expect(by_testid(page, 'account-notice')).to_contain_text('Password changed.')
+
+        # The other browser is signed out at once, and stays out; this one stays in.
+        expect(elsewhere).to_have_url(f'{app.url}/login')
+        elsewhere.goto(f'{app.url}/')
+        expect(elsewhere).to_have_url(f'{app.url}/login')
+        elsewhere.context.close()
+        page.goto(f'{app.url}/')
+        expect(by_testid(page, 'me')).to_have_text('carol')
 
         stranger = page.context.browser.new_context().new_page()
         stranger.goto(f'{app.url}/login')

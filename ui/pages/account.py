@@ -1,7 +1,7 @@
 """/account: the user's display name and password, reached from the dashboard's header."""
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import Client, run, ui
 from starlette.requests import Request
 
 from backend.accounts import AccountError
@@ -10,18 +10,17 @@ from backend.services import Services
 from ..branding import brand_mark
 from ..components.demo_people import demo_banner
 from ..password_work import PasswordWork
-from ..session import current_username, log_out
+from ..session import log_out, sign_ins
 from ..testids import hook
 
 
 def account_page(services: Services, passwords: PasswordWork) -> None:
     @ui.page('/account')
-    def page(request: Request) -> None:
-        me = current_username()
+    def page(client: Client, request: Request) -> None:
+        me = sign_ins.page_user(client)  # logging out in any tab of this browser ends this page too
         account = services.directory.get(me) if me is not None else None
         if account is None:  # e.g. a session from a database that was reset
             log_out()
-            ui.navigate.to('/login')
             return
         address = request.client.host if request.client else ''  # wrong current passwords count as logins do
         ui.page_title(f'Account · {services.settings.app_name}')
@@ -58,7 +57,8 @@ def account_page(services: Services, passwords: PasswordWork) -> None:
             finally:
                 current.value = new.value = ''
                 save_password_button.enable()
-            say('Password changed.')
+            sign_ins.end_other_sign_ins(me)
+            say('Password changed. Every other browser signed in as you is signed out.')
 
         with hook(ui.column(), 'account').classes('w-full max-w-md mx-auto gap-4 p-4'):
             with ui.row().classes('w-full items-center'):
