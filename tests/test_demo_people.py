@@ -2,6 +2,9 @@
 registered with one, and `python main.py` refusing with one line when it would."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,9 +12,9 @@ import pytest
 from backend.accounts import WRONG_CREDENTIALS, AccountError, Accounts
 from backend.database import create_database, dispose
 from backend.login_throttle import LoginThrottle
-from backend.settings import SettingsError, load_settings
+from backend.settings import PROJECT_DIR, SettingsError, load_settings
 
-from .test_settings import assert_one_line_refusal, run_main
+from .test_settings import DOTENV_SETTINGS, assert_one_line_refusal, run_main
 
 PASSWORD = 'correct horse'
 
@@ -66,7 +69,12 @@ def test_main_refuses_demo_users_naming_a_registered_account(tmp_path):
     sessions = create_database(f'sqlite:///{tmp_path / "data" / "ringboard.db"}')
     Accounts(sessions, bcrypt_rounds=4).register('bob', PASSWORD)
     dispose(sessions)
-    result = run_main(tmp_path, PORT='8080', DEMO_USERS='alice,bob')
+    # Found once the database is open, after NiceGUI is imported: not timed like a bad value (run_main).
+    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST', 'NICEGUI_'))}
+    env.update(dict.fromkeys(DOTENV_SETTINGS, ''))
+    env.update(DATA_DIR=str(tmp_path / 'data'), PORT='8080', DEMO_USERS='alice,bob')
+    result = subprocess.run([sys.executable, 'main.py'], cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
+                            timeout=60)
     assert_one_line_refusal(result, 'DEMO_USERS', '"bob" is an account registered with a password')
 
 
