@@ -16,9 +16,11 @@ def clock(seconds: float) -> str:
     return f'{hours}:{rest // 60:02d}:{rest % 60:02d}' if hours else f'{rest // 60:02d}:{rest % 60:02d}'
 
 
-def end_notice(call: Call, me: str) -> str:
-    """The line shown to `me` when `call` has ended."""
+def end_notice(call: Call, me: str, peer_name: str = '') -> str:
+    """The line shown to `me` when `call` has ended; `peer_name` is how the other person is shown (their display
+    name), their username by default."""
     peer = call.peer_of(me)
+    name = peer_name or peer
     calling = me == call.caller
     by_me = call.ended_by == me
     shown = shown_reason(call.detail)  # a peer's browser may send any text: only the fixed reasons are shown
@@ -26,29 +28,29 @@ def end_notice(call: Call, me: str) -> str:
     reason = call.end_reason
     if reason is EndReason.COMPLETED:
         ended = f'Call ended · {clock(call.duration)}'
-        return ended if by_me else f'{ended} · {peer} hung up'
+        return ended if by_me else f'{ended} · {name} hung up'
     if reason is EndReason.OFFLINE:
         if calling:
-            return f'{peer} went offline' if call.ended_by == peer else f'{peer} is offline'
-        return f'Missed call from {peer}'
+            return f'{name} went offline' if call.ended_by == peer else f'{name} is offline'
+        return f'Missed call from {name}'
     if reason is EndReason.BUSY:
-        return f'{peer} is on another call' if calling else f'Missed call from {peer} while you were on another call'
+        return f'{name} is on another call' if calling else f'Missed call from {name} while you were on another call'
     if reason is EndReason.DECLINED:
-        return f'{peer} declined' if calling else f'You declined the call from {peer}'
+        return f'{name} declined' if calling else f'You declined the call from {name}'
     if reason is EndReason.NO_ANSWER:
-        return 'No answer' if calling else f'Missed call from {peer}'
+        return 'No answer' if calling else f'Missed call from {name}'
     if reason is EndReason.CANCELLED:
-        return 'Call cancelled' if by_me else f'{peer} cancelled · missed call'
+        return 'Call cancelled' if by_me else f'{name} cancelled · missed call'
     if reason is EndReason.CONNECT_FAILED:
         return f'Could not connect the call{detail}'
     if reason is EndReason.MEDIA_FAILED:
         if by_me:
             return f'Your camera or microphone is not available{detail}. The call ended.'
-        return f"{peer}'s camera or microphone is not available{detail}. The call ended."
+        return f"{name}'s camera or microphone is not available{detail}. The call ended."
     if reason is EndReason.CONNECTION_LOST:
         if by_me:
             return 'Your connection was lost. The call ended.'
-        return f'Lost the connection to {peer}. The call ended.'
+        return f'Lost the connection to {name}. The call ended.'
     if shown:
         return f'The call failed{detail}.'
     return 'The call ended unexpectedly (the server stopped).'

@@ -9,7 +9,8 @@ the password was given, for that browser id.
 
 Signing out ends the sign-in on the server and every open page of it at once: the pages are sent away, their
 events are refused from that moment (`may_act`, which ui/socket_guard.py asks before every event) and their
-sockets are closed a moment later, for a page that does not leave.
+sockets are closed a moment later, for a page that does not leave. `end_other_sign_ins` does the same for every
+other browser of a user (a password change).
 """
 from __future__ import annotations
 
@@ -31,11 +32,13 @@ HOP_PATH = '/session'  # where a browser gets its new id, then goes on to the da
 OPEN_PATHS = {'/login', '/register', '/favicon.ico', LOGO_ROUTE, HOP_PATH}  # the login page shows the logo
 HOP_SECONDS = 30.0  # a ticket, and a new browser id's sign-in, wait this long to be used
 CLOSE_AFTER = 1.0  # seconds an ended page has to go to /login before its socket is closed
+SIGNED_OUT = 'signed_out'  # app.storage.general: username -> when every earlier sign-in of it ended
 
 
 @dataclass(frozen=True)
 class SignedInPage:
     browser: str  # the browser id the page was built for
+    username: str
     storage: MutableMapping  # that browser's user storage, where the sign-in lives
 
 
@@ -48,13 +51,17 @@ class SignIns:
 
     # ---- in a page or its events ----
     def current_username(self) -> str | None:
-        return app.storage.user.get('username')
+        stored = app.storage.user
+        username = stored.get('username')
+        if username is None or stored.get('since', 0.0) < app.storage.general.get(SIGNED_OUT, {}).get(username, 0.0):
+            return None
+        return username
 
     def page_user(self, client: Client) -> str | None:
         """The signed-in user of the page being built; the page then ends with the sign-in."""
         username = self.current_username()
         if username is not None:
-            self._pages[client.id] = SignedInPage(app.storage.browser['id'], app.storage.user)
+            self._pages[client.id] = SignedInPage(app.storage.browser['id'], username, app.storage.user)
             client.on_delete(lambda: (self._pages.pop(client.id, None), self._ended.discard(client.id)))
         return username
 
@@ -72,6 +79,16 @@ class SignIns:
         page.storage.clear()  # now, whether or not this browser follows the hop
         self._end_pages(lambda other: other.browser == page.browser)
         ui.navigate.to(f'{HOP_PATH}?ticket={self._ticket(page.browser, "")}')
+
+    def end_other_sign_ins(self, username: str) -> None:
+        """Sign `username` out of every other browser (e.g. after a password change); this one stays signed in."""
+        now = time.time()
+        app.storage.general[SIGNED_OUT] = {**app.storage.general.get(SIGNED_OUT, {}), username: now}
+        page = self._pages.get(ui.context.client.id)
+        browser = page.browser if page else None
+        if page is not None:
+            page.storage['since'] = now
+        self._end_pages(lambda other: other.username == username and other.browser != browser)
 
     def may_act(self, client_id: str) -> bool:
         """Whether events of this page may still run (its sign-in has not ended)."""
@@ -97,7 +114,7 @@ class SignIns:
         """The first request of a browser id that the hop signed in: its user storage exists only now."""
         username, expiry = self._arriving.pop(request.session.get('id', ''), ('', 0.0))
         if username and expiry >= time.monotonic():
-            app.storage.user.update(username=username)
+            app.storage.user.update(username=username, since=time.time())
 
     # ---- inside ----
     def _ticket(self, browser: str, username: str) -> str:

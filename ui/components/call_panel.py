@@ -95,7 +95,7 @@ class CallPanel:
             return  # stale or repeated
         if current is not None and current.live and call.id != current.id:
             if not call.live:  # news of another attempt (e.g. someone found us busy) must not end this call's view
-                self._say(end_notice(call, self.me))
+                self._say(end_notice(call, self.me, self._services.directory.label(call.peer_of(self.me))))
             return
         self._call = call
         self._signaling.follow(call, current)
@@ -108,7 +108,7 @@ class CallPanel:
         elif self._view is not None:
             self._view.show(call)
         if not call.live:
-            self._say(end_notice(call, self.me))
+            self._say(end_notice(call, self.me, self._services.directory.label(call.peer_of(self.me))))
         elif kind == 'elsewhere' and self.me == call.callee:
             self._say(ANSWERED_ELSEWHERE)
         elif kind != 'elsewhere':
