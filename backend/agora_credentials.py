@@ -6,6 +6,7 @@ RTM tokens: only for the logged-in user's own id.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tokens import build_rtc_token, build_rtm_token
@@ -21,16 +22,19 @@ class CredentialRefused(PermissionError):
 class RtcGrant:
     app_id: str
     channel: str
-    uid: str
+    uid: str | int  # the username, or the account's numeric id where CallAPI apps join too (agora-signaling)
     token: str
 
 
 class AgoraCredentials:
-    def __init__(self, app_id: str, app_certificate: str, ttl: int, calls: CallRegistry) -> None:
+    def __init__(self, app_id: str, app_certificate: str, ttl: int, calls: CallRegistry, *,
+                 rtc_uid: Callable[[str], int] | None = None) -> None:
+        """`rtc_uid`: the numeric RTC uid of a user, when RTC uids are numbers (CallAPI's); else the username."""
         self.app_id = app_id
         self._certificate = app_certificate
         self.ttl = ttl
         self._calls = calls
+        self._rtc_uid = rtc_uid
 
     def rtc(self, call_id: str, user: str) -> RtcGrant:
         """A token to join (and publish in) the channel of `call_id` as `user`."""
@@ -39,8 +43,9 @@ class AgoraCredentials:
             raise CredentialRefused('RTC tokens are only for calls that were accepted and are still live.')
         if user not in (call.caller, call.callee):
             raise CredentialRefused('RTC tokens are only for the two people in the call.')
-        token = build_rtc_token(self.app_id, self._certificate, call.channel, user, role='publisher', expire=self.ttl)
-        return RtcGrant(self.app_id, call.channel, user, token)
+        uid = user if self._rtc_uid is None else self._rtc_uid(user)
+        token = build_rtc_token(self.app_id, self._certificate, call.channel, uid, role='publisher', expire=self.ttl)
+        return RtcGrant(self.app_id, call.channel, uid, token)
 
     def rtm(self, requester: str, user_id: str) -> str:
         """A token to log in to Agora signaling as `user_id`; only ever for yourself."""

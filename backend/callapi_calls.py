@@ -17,7 +17,7 @@ from .callapi_message import BY_APP, BY_PERSON, CallAction, CallMessage, Message
 
 log = logging.getLogger(__name__)
 
-REMEMBERED_INVITATIONS = 1024  # callIds of CallAPI invitations seen, so a replayed one cannot ring again
+REMEMBERED = 1024  # call ids kept: invitations seen (a replay cannot ring again) and calls that ended lately
 
 
 class CallApiCalls:
@@ -26,12 +26,15 @@ class CallApiCalls:
         self._calls = calls
         self._user_of = user_of  # a numeric user id -> the account's username, or None
         self._id_of = id_of  # a username -> the account's numeric id, or None
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen: OrderedDict[str, None] = OrderedDict()  # invitations received
+        self._ended: OrderedDict[str, None] = OrderedDict()  # calls that ended lately
+        calls.ended.connect(lambda call: _remember(self._ended, call.id))
 
     # ---- from a CallAPI peer ----
-    def received(self, me: str, text: str) -> Call | None:
+    def received(self, me: str, text: str, publisher: str | None = None) -> Call | None:
         """A message that reached `me`'s user channel: act on the registry as it says, or ignore it (one log line).
 
+        `publisher` is the sender's user id as Agora reports it; a message claiming another `fromUserId` is ignored.
         Returns the call's new snapshot, or None when nothing changed.
         """
         try:
@@ -40,22 +43,27 @@ class CallApiCalls:
             log.warning('CallAPI message to %s ignored: %s', me, error)
             return None
         peer = self._user_of(message.from_user)
-        if message.remote_user != self._id_of(me) or peer is None or peer == me:
-            log.warning('CallAPI message %s to %s ignored: from user %s to user %s', message.action.name, me,
-                        message.from_user, message.remote_user)
+        if message.remote_user != self._id_of(me) or peer is None or peer == me or \
+                (publisher is not None and publisher != str(message.from_user)):
+            log.warning('CallAPI message %s to %s ignored: from user %s (published by %s) to user %s',
+                        message.action.name, me, message.from_user, publisher, message.remote_user)
             return None
         try:
             return self._act(me, peer, message)
         except CallRefused as refusal:
-            log.warning('CallAPI message %s from %s to %s for call %s ignored: %s', message.action.name, peer, me,
-                        message.call_id, refusal)
+            # Between two ringboard users each step reaches the registry first and its message arrives after it:
+            # nothing to do, and nothing to warn about.
+            call = self._calls.get(message.call_id)
+            echo = message.call_id in self._ended or (call is not None and {call.caller, call.callee} == {me, peer})
+            log.log(logging.INFO if echo else logging.WARNING, 'CallAPI message %s from %s to %s for call %s '
+                    'ignored: %s', message.action.name, peer, me, message.call_id, refusal)
             return None
 
     def _act(self, me: str, peer: str, message: CallMessage) -> Call:
         if message.action is CallAction.VIDEO_CALL:
             if message.call_id in self._seen:
                 raise CallRefused('That invitation was already received.')
-            self._remember(message.call_id)
+            _remember(self._seen, message.call_id)
             # The peer reached this user's user channel, so the user is online; a busy user's call ends as busy.
             return self._calls.invite(peer, me, callee_online=True, call_id=message.call_id, channel=message.room)
         if message.action is CallAction.AUDIO_CALL:
@@ -84,11 +92,6 @@ class CallApiCalls:
                 return self._calls.hang_up(call.id, peer)
             return self._calls.cancel(call.id, peer) if peer_called else self._calls.decline(call.id, peer)
         raise CallRefused(f'{message.action.name} does not fit this call.')
-
-    def _remember(self, call_id: str) -> None:
-        self._seen[call_id] = None
-        if len(self._seen) > REMEMBERED_INVITATIONS:
-            self._seen.popitem(last=False)
 
     # ---- to a CallAPI peer ----
     def invitation(self, call: Call) -> CallMessage:
@@ -123,3 +126,9 @@ class CallApiCalls:
         if sender is None or receiver is None:
             raise LookupError(f'call {call.id}: no numeric user id for {me} or {call.peer_of(me)}')
         return CallMessage(action, call.id, sender, receiver, **fields)
+
+
+def _remember(kept: OrderedDict[str, None], call_id: str) -> None:
+    kept[call_id] = None
+    if len(kept) > REMEMBERED:
+        kept.popitem(last=False)

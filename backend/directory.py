@@ -14,12 +14,14 @@ class Directory:
         self._by_key = {account.username.lower(): account for account in accounts}
         self._name_count = Counter(account.display_name.casefold() for account in self._by_key.values()
                                    if account.display_name)
+        self._by_id = {account.id: account for account in self._by_key.values()}  # Agora Signaling's user ids
         self.added: Signal[Account] = Signal()
         self.renamed: Signal[list[str]] = Signal()  # the usernames whose label changed
 
     def add(self, account: Account) -> None:
         if account.username.lower() not in self._by_key:
             self._by_key[account.username.lower()] = account
+            self._by_id[account.id] = account
             self.added.emit(account)
 
     def rename(self, account: Account) -> None:
@@ -34,6 +36,7 @@ class Directory:
         if account.display_name:
             self._name_count[account.display_name.casefold()] += 1
         self._by_key[account.username.lower()] = account
+        self._by_id[account.id] = account
         self.renamed.emit(sorted({account.username, *sharing}))
 
     def get(self, username: str) -> Account | None:
@@ -48,6 +51,9 @@ class Directory:
         if self._name_count[account.display_name.casefold()] > 1:
             return f'{account.display_name} ({account.username})'
         return account.display_name
+
+    def by_id(self, number: int) -> Account | None:
+        return self._by_id.get(number)
 
     def registered_name(self, name: str) -> str | None:
         """The name as it was registered ("bob" -> "Bob"), or None for an unknown user."""

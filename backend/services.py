@@ -5,11 +5,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import sessionmaker
 
-from .accounts import AccountError, Accounts
+from .accounts import Account, AccountError, Accounts
 from .agora_credentials import AgoraCredentials
 from .call_history import CallHistory
 from .call_registry import CallRegistry
 from .call_store import CallStore, MemoryCallStore
+from .callapi_calls import CallApiCalls
 from .database import create_database
 from .directory import Directory
 from .directory_order import DirectoryOrder
@@ -37,6 +38,7 @@ class Services:
     agora: AgoraCredentials | None  # None in embedded mode
     ice: IceConfig  # what the browsers' peer connections get in embedded mode
     invite_limit: InviteLimit  # checked before every invite
+    callapi: CallApiCalls  # CallAPI's messages, in agora-signaling mode
 
 
 def create_services(settings: Settings) -> Services:
@@ -62,15 +64,27 @@ def create_services(settings: Settings) -> Services:
     presence.changed.connect(directory_order.update)
     directory.added.connect(lambda account: directory_order.update({account.username:
                                                                     presence.status(account.username)}))
-    agora = AgoraCredentials(settings.agora_app_id, settings.agora_app_certificate, settings.token_ttl, calls) \
-        if settings.agora_enabled else None
+    # CallAPI apps join RTC as their numeric user id: in agora-signaling mode ringboard's people do too.
+    rtc_uid = (lambda user: directory.get(user).id) if settings.mode == 'agora-signaling' else None
+    agora = AgoraCredentials(settings.agora_app_id, settings.agora_app_certificate, settings.token_ttl, calls,
+                             rtc_uid=rtc_uid) if settings.agora_enabled else None
     ice = IceConfig(static_servers=settings.ice_servers, turn_urls=settings.turn_urls, turn_secret=settings.turn_secret,
                     turn_ttl=settings.turn_ttl, transport_policy=settings.ice_transport_policy, calls=calls)
     return Services(settings=settings, sessions=sessions, accounts=accounts, directory=directory,
                     directory_order=directory_order, presence=presence, calls=calls,
                     tabs=TabLifecycle(presence, calls), history=CallHistory(sessions),
                     storage_secret=load_or_create_storage_secret(settings.storage_secret, settings.data_dir),
-                    agora=agora, ice=ice, invite_limit=invite_limit)
+                    agora=agora, ice=ice, invite_limit=invite_limit,
+                    callapi=CallApiCalls(calls, user_of=lambda number: _username(directory.by_id(number)),
+                                         id_of=lambda user: _account_id(directory.get(user))))
+
+
+def _username(account: Account | None) -> str | None:
+    return account.username if account else None
+
+
+def _account_id(account: Account | None) -> int | None:
+    return account.id if account else None
 
 
 def call_store(redis_url: str) -> CallStore:

@@ -22,6 +22,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 _HEX32 = re.compile(r'[0-9a-fA-F]{32}')
 # jsDelivr serves every npm package version at /npm/<package>@<version>/<file>.
 DEFAULT_AGORA_SDK_URL = 'https://cdn.jsdelivr.net/npm'
+# server: this server rings; agora-signaling: Agora Signaling 2.x speaking CallAPI's messages; agora-rtm: RTM 1.x.
+SIGNALING_CHOICES = ('server', 'agora-signaling', 'agora-rtm')
 
 
 class SettingsError(ValueError):
@@ -63,10 +65,11 @@ class Settings:
 
     @property
     def mode(self) -> str:
-        """`embedded`, `agora` (RTM signaling + RTC media) or `hybrid` (server signaling + RTC media)."""
+        """`embedded`, `agora` (RTM 1.x signaling + RTC media), `agora-signaling` (Signaling 2.x speaking CallAPI's
+        messages + RTC media) or `hybrid` (server signaling + RTC media)."""
         if not self.agora_enabled:
             return 'embedded'
-        return 'agora' if self.signaling == 'agora-rtm' else 'hybrid'
+        return {'agora-rtm': 'agora', 'agora-signaling': 'agora-signaling'}.get(self.signaling, 'hybrid')
 
     @property
     def warnings(self) -> list[str]:
@@ -97,11 +100,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError('AGORA_APP_CERTIFICATE must be the 32 hexadecimal characters of the primary certificate')
     if bool(app_id) != bool(certificate):
         raise SettingsError('AGORA_APP_ID and AGORA_APP_CERTIFICATE must be set together (or neither)')
-    signaling = get('SIGNALING') or ('agora-rtm' if app_id else 'server')
-    if signaling not in {'server', 'agora-rtm'}:
-        raise SettingsError(f'SIGNALING must be "server" or "agora-rtm", not {signaling!r}')
-    if signaling == 'agora-rtm' and not app_id:
-        raise SettingsError('SIGNALING=agora-rtm needs AGORA_APP_ID and AGORA_APP_CERTIFICATE')
+    signaling = get('SIGNALING') or ('agora-signaling' if app_id else 'server')
+    if signaling not in SIGNALING_CHOICES:
+        raise SettingsError(f'SIGNALING must be "server", "agora-signaling" or "agora-rtm", not {signaling!r}')
+    if signaling != 'server' and not app_id:
+        raise SettingsError(f'SIGNALING={signaling} needs AGORA_APP_ID and AGORA_APP_CERTIFICATE')
     ice_servers = _ice_servers(get('ICE_SERVERS'))
     tuning = get('NICEGUI_TUNING') or 'on'
     if tuning not in {'on', 'off'}:

@@ -11,13 +11,13 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from ui.agora_sdk import RTC_SDK, RTM_SDK
+from ui.agora_sdk import RTC_SDK, RTM_SDK, SIGNALING_SDK
 
 CACHE = Path(__file__).resolve().parent.parent / '.cache' / 'agora-sdk'
 
 
 def real_sdk_folder() -> Path:
-    for sdk_file in (RTM_SDK, RTC_SDK):
+    for sdk_file in (RTM_SDK, RTC_SDK, SIGNALING_SDK):
         package, file_name = sdk_file.split('/', 1)
         target = CACHE / package
         if (target / file_name).is_file():

@@ -32,6 +32,7 @@ from websockets.sync.server import Server, ServerConnection, serve
 STANDINS = Path(__file__).resolve().parent / 'agora_standins'
 CLOUD_LINK = STANDINS / 'fake_cloud_link.js'  # written into both stand-ins: one WebSocket per page
 RTM_SDK_PATH = 'agora-rtm-sdk@1.5.1/index.js'
+SIGNALING_SDK_PATH = 'agora-rtm-sdk@2.3.0/agora-rtm.js'
 RTC_SDK_PATH = 'agora-rtc-sdk-ng@4.24.2/AgoraRTC_N-production.esm.mjs'
 PEER_ONLINE_STATES = ('ONLINE', 'UNREACHABLE', 'OFFLINE')
 _NO_ANSWER = object()
@@ -74,6 +75,26 @@ class _RtmClient:
     order: int = 0
     token: str | None = None
     subscriptions: set[str] = field(default_factory=set)
+
+
+@dataclass(eq=False)
+class _Rtm2Client:
+    """A Signaling 2.x session: a page's RTM client, or a test's virtual one (`deliver` set, no page)."""
+    cid: str
+    page: _Page | None
+    uid: str | None = None
+    online: bool = False
+    order: int = 0
+    token: str | None = None
+    presence_timeout: float = 300.0
+    channels: set[str] = field(default_factory=set)  # subscribed message channels with presence
+    deliver: Any = None  # a virtual client's function(op, fields)
+
+    def push(self, op: str, **fields: Any) -> None:
+        if self.deliver is not None:
+            self.deliver(op, fields)
+        elif self.page is not None:
+            self.page.send(_push(self.cid, op, **fields))
 
 
 @dataclass(eq=False)
@@ -141,6 +162,8 @@ class FakeAgoraCloud:
         self._pages: list[_Page] = []
         self._rtm: dict[str, _RtmClient] = {}
         self._rtc: dict[str, _RtcClient] = {}
+        self._rtm2: dict[str, _Rtm2Client] = {}
+        self.user_messages: list[dict] = []  # Signaling 2.x user-channel messages: {'from', 'to', 'text', 'delivered'}
         self._invitations: dict[str, _Invitation] = {}
         self._overrides: dict[str, str] = {}
         self._presence: dict[str, str] = {}
@@ -199,7 +222,7 @@ class FakeAgoraCloud:
     def sdk_folder(self, tmp_path: Path) -> Path:
         """Write both stand-in SDKs, pointed at this cloud, under `tmp_path`/agora-sdk with the CDN's layout."""
         folder = Path(tmp_path) / 'agora-sdk'
-        for relative in (RTM_SDK_PATH, RTC_SDK_PATH):
+        for relative in (RTM_SDK_PATH, SIGNALING_SDK_PATH, RTC_SDK_PATH):
             text = (STANDINS / relative).read_text(encoding='utf-8')
             text = text.replace('/* %%FAKE_CLOUD_LINK%% */', CLOUD_LINK.read_text(encoding='utf-8'))
             text = text.replace('%%FAKE_AGORA_CLOUD_URL%%', self.url)
@@ -376,6 +399,10 @@ class FakeAgoraCloud:
         page.unlabelled.clear()
 
     def _page_gone(self, page: _Page) -> None:
+        for client in list(self._rtm2.values()):
+            if client.page is page and client.online:  # vanished without logout: gone after presenceTimeout
+                client.online = False
+                self._later(client.presence_timeout, self._rtm2_left, client, 'REMOTE_TIMEOUT')
         for client in list(self._rtm.values()):
             if client.page is page:
                 self._rtm_offline(client)
@@ -663,6 +690,130 @@ class FakeAgoraCloud:
             return _NO_ANSWER
         self._rtc_client(page, message['cid']).token = message['token']
         return None
+
+
+    # ---- Signaling 2.x (RTM 2.x): user-channel messages and message-channel presence ----
+
+    def virtual_rtm2(self, uid: str, deliver: Any) -> _Rtm2Client:
+        """Log in a session for `uid` that is not a page (a test's CallAPI peer): `deliver(op, fields)` gets what
+        a page would (ops 'rtm2.message', 'rtm2.presence', 'rtm2.kicked')."""
+        with self._changed:
+            client = _Rtm2Client(cid=f'virtual-{uid}-{next(self._order)}', page=None, deliver=deliver)
+            self._rtm2[client.cid] = client
+            self._rtm2_log_in(client, uid)
+            return client
+
+    def rtm2_token_will_expire(self, uid: str) -> None:
+        """Fire tokenPrivilegeWillExpire on the page holding `uid`'s Signaling 2.x session."""
+        with self._lock:
+            [client] = [c for c in self._rtm2.values() if c.online and c.uid == uid and c.page is not None]
+            client.push('rtm2.tokenWillExpire')
+
+    def publish_as(self, client: _Rtm2Client, target: str, text: str) -> bool:
+        """A virtual session publishes `text` to `target`'s user channel; False when nobody is there to get it."""
+        with self._changed:
+            return self._rtm2_deliver(client, target, list(text.encode()), '')
+
+    def log_out_virtual(self, client: _Rtm2Client) -> None:
+        with self._changed:
+            self._rtm2_left(client, 'REMOTE_LEAVE')
+
+    def wait_for_user_message(self, sender: str, receiver: str, since: int = 0, timeout: float = 10) -> dict:
+        """The first user-channel message from `sender` to `receiver` at or after position `since`."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for record in self.user_messages[since:]:
+                    if record['from'] == sender and record['to'] == receiver:
+                        return dict(record)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f'no message from {sender} to {receiver}; messages: {self.user_messages}')
+                self._changed.wait(remaining)
+
+    def _rtm2_client(self, page: _Page, cid: str) -> _Rtm2Client:
+        if cid not in self._rtm2:
+            self._rtm2[cid] = _Rtm2Client(cid=cid, page=page)
+        return self._rtm2[cid]
+
+    def _rtm2_log_in(self, client: _Rtm2Client, uid: str) -> None:
+        client.uid = uid
+        client.order = next(self._order)
+        for other in self._rtm2.values():
+            if other is not client and other.online and other.uid == uid:  # "kicked out of your previous login"
+                self._rtm2_left(other, 'REMOTE_LEAVE')
+                other.push('rtm2.kicked')
+        client.online = True
+        self._changed.notify_all()
+
+    def _op_rtm2_login(self, page: _Page, message: dict) -> Any:
+        client = self._rtm2_client(page, message['cid'])
+        client.presence_timeout = float(message.get('presenceTimeout') or 300)
+        if self.unreachable:
+            return _NO_ANSWER
+        if self.login_fails_with is not None:
+            code, text = self.login_fails_with if isinstance(self.login_fails_with, tuple) else (-10005, 'refused')
+            raise _Refused({'code': code, 'message': text})
+        client.token = message.get('token')
+        self._rtm2_log_in(client, message['uid'])
+        return None
+
+    def _op_rtm2_logout(self, page: _Page, message: dict) -> None:
+        client = self._rtm2.get(message['cid'])
+        if client is not None and client.online:
+            self._rtm2_left(client, 'REMOTE_LEAVE')
+
+    def _op_rtm2_renewToken(self, page: _Page, message: dict) -> Any:
+        if self.unreachable:
+            return _NO_ANSWER
+        self._rtm2_client(page, message['cid']).token = message['token']
+        return None
+
+    def _op_rtm2_subscribe(self, page: _Page, message: dict) -> list[str]:
+        client = self._rtm2_client(page, message['cid'])
+        channel = message['channelName']
+        members = sorted({c.uid for c in self._rtm2.values() if c.online and channel in c.channels and c is not client})
+        if message.get('withPresence'):
+            client.channels.add(channel)
+            self._rtm2_presence(client, channel, 'REMOTE_JOIN')
+        return members
+
+    def _op_rtm2_unsubscribe(self, page: _Page, message: dict) -> None:
+        client = self._rtm2_client(page, message['cid'])
+        if message['channelName'] in client.channels:
+            client.channels.discard(message['channelName'])
+            self._rtm2_presence(client, message['channelName'], 'REMOTE_LEAVE')
+
+    def _op_rtm2_publish(self, page: _Page, message: dict) -> None:
+        sender = self._rtm2_client(page, message['cid'])
+        if message['channelType'] != 'USER':
+            raise _Refused({'code': -11001, 'message': 'only user channels in this stand-in'})
+        if not self._rtm2_deliver(sender, message['channelName'], message['bytes'], message.get('customType', '')):
+            raise _Refused({'code': -11036, 'message': 'the target user is not online'})
+        return None
+
+    def _rtm2_deliver(self, sender: _Rtm2Client, target: str, data: list[int], custom_type: str) -> bool:
+        receivers = [c for c in self._rtm2.values() if c.online and c.uid == target]
+        text = bytes(data).decode('utf-8', errors='replace')
+        self.user_messages.append({'from': sender.uid, 'to': target, 'text': text, 'delivered': bool(receivers)})
+        for receiver in receivers:
+            receiver.push('rtm2.message', channelType='USER', channelName=sender.uid, publisher=sender.uid,
+                          bytes=data, customType=custom_type, ts=int(time.time() * 1000))
+        self._changed.notify_all()
+        return bool(receivers)
+
+    def _rtm2_left(self, client: _Rtm2Client, how: str) -> None:
+        client.online = False
+        for channel in list(client.channels):
+            if not any(c.online and c.uid == client.uid and channel in c.channels for c in self._rtm2.values()):
+                self._rtm2_presence(client, channel, how)
+        client.channels.clear()
+
+    def _rtm2_presence(self, client: _Rtm2Client, channel: str, event_type: str) -> None:
+        for other in self._rtm2.values():
+            if other is not client and other.online and channel in other.channels and other.uid != client.uid:
+                other.push('rtm2.presence', event={'eventType': event_type, 'channelName': channel,
+                                                   'publisher': client.uid})
 
 
 def _label_matches(label: Any, uid: Any) -> bool:

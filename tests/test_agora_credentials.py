@@ -71,3 +71,16 @@ def test_rtm_token_only_for_yourself(agora):
     assert parse_token(token)['expire'] == 600
     with pytest.raises(CredentialRefused, match='your own'):
         agora.rtm('alice', 'bob')
+
+
+def test_rtc_token_for_a_numeric_uid_where_callapi_apps_join(calls):
+    """agora-signaling mode: the RTC uid is the account's id, a number, as CallAPI joins."""
+    agora = AgoraCredentials(APP_ID, CERTIFICATE, ttl=600, calls=calls, rtc_uid={'alice': 7, 'bob': 12}.__getitem__)
+    call = calls.invite('alice', 'bob', 'tab-a')
+    calls.accept(call.id, 'bob', 'tab-b')
+    grant = agora.rtc(call.id, 'bob')
+    assert grant.uid == 12 and type(grant.uid) is int
+    [rtc] = [service for service in parse_token(grant.token)['services'] if service['name'] == 'rtc']
+    assert rtc['uid'] == '12'
+    with pytest.raises(CredentialRefused, match='two people'):
+        agora.rtc(call.id, 'carol')

@@ -48,6 +48,25 @@ def test_signaling_unreachable_is_reported_and_the_page_stays_usable(start_app, 
     assert 'Traceback' not in app.log()
 
 
+def test_signaling_2x_unreachable_is_reported_within_15_s_and_the_page_stays_usable(start_app, pages):
+    """The default with Agora credentials: Signaling 2.x (agora-rtm-sdk 2.3.0)."""
+    app = start_app(**CREDENTIALS, AGORA_SDK_URL=str(real_sdk_folder()))
+    alice, bob = pages(), pages()
+    register(alice, app.url, 'alice')
+    register(bob, app.url, 'bob')
+    alice.wait_for_function('() => window.AgoraRTM && window.AgoraRTM.VERSION === "2.3.0"', timeout=15_000)
+    status = by_testid(alice, 'signaling-status')
+    expect(status).to_contain_text('Cannot reach Agora signaling', timeout=15_000)
+    expect(status.get_by_role('button', name='Retry')).to_be_visible()
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(alice, 'call-notice')).to_contain_text('Agora signaling is disconnected')
+    expect(by_testid(alice, 'outgoing-call')).to_have_count(0)
+    status.get_by_role('button', name='Retry').click()
+    expect(status).to_contain_text('Connecting to Agora signaling')
+    expect(status).to_contain_text('Cannot reach Agora signaling', timeout=15_000)
+    assert 'Traceback' not in app.log()
+
+
 def test_video_service_unreachable_ends_the_call_for_both(start_app, pages):
     app = start_app(**CREDENTIALS, AGORA_SDK_URL=str(real_sdk_folder()), SIGNALING='server')
     alice, bob = pages(), pages()

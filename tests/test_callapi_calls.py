@@ -239,7 +239,7 @@ BAD = {
 def test_bad_messages_change_nothing_and_log_once(w: World, caplog: pytest.LogCaptureFixture, text: str) -> None:
     ringing_out = w.calls.invite('alice', 'carol', 'alice-tab')  # a live call the message must not touch
     before = w.changes
-    with caplog.at_level(logging.WARNING, logger='backend.callapi_calls'):
+    with caplog.at_level(logging.INFO, logger='backend.callapi_calls'):
         assert w.callapi.received('alice', text) is None
     assert w.changes == before
     assert w.calls.get(ringing_out.id) == ringing_out
@@ -250,7 +250,7 @@ def test_messages_for_an_ended_call_or_a_replay_change_nothing(w: World, caplog:
     call_id, room = incoming(w)
     w.callapi.received('alice', callapi_cancel(call_id, 12, 7))
     before = w.changes
-    with caplog.at_level(logging.WARNING, logger='backend.callapi_calls'):
+    with caplog.at_level(logging.INFO, logger='backend.callapi_calls'):
         for text in (callapi_hangup(call_id, 12, 7), callapi_accept(call_id, 12, 7),
                      callapi_call(call_id, 12, 7, room)):
             assert w.callapi.received('alice', text) is None
@@ -270,3 +270,10 @@ def test_decode_reads_numeric_strings_as_callapi_number_does() -> None:
     assert (message.action, message.from_user, message.remote_user) == (CallAction.ACCEPT, 12, 7)
     with pytest.raises(MessageError, match='fromUserId'):
         decode(callapi_sends(callId=CALL_ID, fromUserId='12abc', remoteUserId=7, message_action=2))
+
+
+def test_a_spoofed_sender_changes_nothing(w: World) -> None:
+    call = w.calls.invite('alice', 'bob', 'alice-tab')
+    assert w.callapi.received('alice', callapi_reject(call.id, 12, 7), publisher='31') is None
+    assert w.calls.get(call.id).state is RINGING
+    assert w.callapi.received('alice', callapi_reject(call.id, 12, 7), publisher='12').end_reason is EndReason.DECLINED

@@ -96,6 +96,7 @@ def test_good_hosts(host):
     pytest.param({'AGORA_APP_ID': APP_ID}, 'AGORA_APP_CERTIFICATE', id='app-id-without-certificate'),
     pytest.param({'SIGNALING': 'bogus'}, 'SIGNALING', id='signaling-bogus'),
     pytest.param({'SIGNALING': 'agora-rtm'}, 'SIGNALING', id='agora-rtm-without-credentials'),
+    pytest.param({'SIGNALING': 'agora-signaling'}, 'SIGNALING', id='agora-signaling-without-credentials'),
     pytest.param({'AGORA_SDK_URL': '/no/such/folder'}, 'AGORA_SDK_URL', id='sdk-url-missing-folder'),
     pytest.param({'DATABASE_URL': 'not a url'}, 'DATABASE_URL', id='database-url-garbage'),
     pytest.param({'DATABASE_URL': 'postgresql://u:p@h:port/db'}, 'DATABASE_URL', id='database-url-bad-port'),
@@ -124,7 +125,8 @@ def test_bad_value_names_its_setting(env, setting):
 def test_messages_say_what_is_wanted():
     with pytest.raises(SettingsError, match=r"PORT must be a whole number from 1 to 65535, not 'abc'"):
         load_settings({'PORT': 'abc'})
-    with pytest.raises(SettingsError, match=r'SIGNALING must be "server" or "agora-rtm", not \'bogus\''):
+    with pytest.raises(SettingsError,
+                       match=r'SIGNALING must be "server", "agora-signaling" or "agora-rtm", not \'bogus\''):
         load_settings({'SIGNALING': 'bogus'})
 
 
@@ -180,7 +182,12 @@ def test_agora_credentials_default_to_agora_signaling():
     settings = load_settings({'AGORA_APP_ID': APP_ID, 'AGORA_APP_CERTIFICATE': CERTIFICATE})
     assert settings.agora_enabled
     assert (settings.agora_app_id, settings.agora_app_certificate) == (APP_ID, CERTIFICATE)
-    assert settings.signaling == 'agora-rtm'
+    assert settings.signaling == 'agora-signaling'
+    assert settings.mode == 'agora-signaling'
+
+
+def test_agora_rtm_is_the_1x_mode():
+    settings = load_settings({'AGORA_APP_ID': APP_ID, 'AGORA_APP_CERTIFICATE': CERTIFICATE, 'SIGNALING': 'agora-rtm'})
     assert settings.mode == 'agora'
 
 
@@ -350,7 +357,7 @@ def test_a_secret_is_never_echoed():
     assert 'hunter2secret' not in str(refusal.value)
 
 
-@pytest.mark.parametrize('signaling', ['server', 'agora-rtm'])
+@pytest.mark.parametrize('signaling', ['server', 'agora-rtm', 'agora-signaling'])
 def test_ice_settings_are_a_warning_in_the_agora_modes(signaling):
     settings = load_settings({'AGORA_APP_ID': APP_ID, 'AGORA_APP_CERTIFICATE': CERTIFICATE, 'SIGNALING': signaling,
                               **TURN, 'ICE_TRANSPORT_POLICY': 'relay'})
@@ -359,7 +366,7 @@ def test_ice_settings_are_a_warning_in_the_agora_modes(signaling):
     relay_alone = load_settings({'AGORA_APP_ID': APP_ID, 'AGORA_APP_CERTIFICATE': CERTIFICATE,
                                  'ICE_TRANSPORT_POLICY': 'relay'})  # no TURN server: not an error here
     assert relay_alone.warnings == \
-        ['ICE_TRANSPORT_POLICY has no effect in agora mode: the media goes through Agora RTC']
+        ['ICE_TRANSPORT_POLICY has no effect in agora-signaling mode: the media goes through Agora RTC']
 
 
 def test_main_prints_the_warning_and_starts(start_app):

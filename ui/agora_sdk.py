@@ -6,6 +6,7 @@ from nicegui import App
 from backend.settings import Settings
 
 RTM_SDK = 'agora-rtm-sdk@1.5.1/index.js'  # 1.x: the call-invitation API (2.x removed it)
+SIGNALING_SDK = 'agora-rtm-sdk@2.3.0/agora-rtm.js'  # Signaling 2.x: user-channel messages (CallAPI's transport)
 RTC_SDK = 'agora-rtc-sdk-ng@4.24.2/AgoraRTC_N-production.esm.mjs'
 LOCAL_ROUTE = '/agora-sdk'
 

@@ -8,10 +8,12 @@ from nicegui import Client, ui
 from backend.directory_order import DirectoryOrder
 from backend.services import Services
 
-from ..agora_sdk import RTM_SDK, sdk_base
+from ..agora_sdk import RTM_SDK, SIGNALING_SDK, sdk_base
 from ..branding import brand_mark
 from ..components.agora_rtm_session import AgoraRtmSession
 from ..components.agora_rtm_signaling import AgoraRtmSignaling
+from ..components.agora_signaling import AgoraSignaling
+from ..components.agora_signaling_session import AgoraSignalingSession
 from ..components.call_history_list import CallHistoryList
 from ..components.call_panel import CallPanel
 from ..components.call_signaling import CallSignaling
@@ -50,6 +52,10 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
                     order.update({user: status(user) for user in users})
                 directory.show_changes(users)
 
+            def username_of_agora_id(uid: str) -> str | None:  # Signaling 2.x user ids are the accounts' ids
+                account = services.directory.by_id(int(uid)) if uid.isdecimal() and len(uid) < 16 else None
+                return account.username if account else None
+
             signaling = None  # this tab's Agora RTM session, in Agora mode
             call_signaling = CallSignaling(services.calls, me, client.id)  # the server rings
             order = services.directory_order  # the server's presence is the same for everyone: one order for all
@@ -59,6 +65,13 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
                                             peers=people, on_online=presence_changed)
                 call_signaling = AgoraRtmSignaling(signaling, services.calls, me, client.id)
                 order = DirectoryOrder({user: status(user) for user in people})  # this tab's RTM: its own order
+            elif services.settings.mode == 'agora-signaling':  # presence and CallAPI's messages over Signaling 2.x
+                people = [account.username for account in services.directory.all() if account.username != me]
+                signaling = AgoraSignalingSession(
+                    services.agora, f'{sdk_base(services.settings)}/{SIGNALING_SDK}', me,
+                    services.directory.get(me).id, on_online=presence_changed, username_of=username_of_agora_id)
+                call_signaling = AgoraSignaling(signaling, services.callapi, services.calls, me, client.id)
+                order = DirectoryOrder({user: status(user) for user in people})  # this tab's presence: its own order
 
             panel = CallPanel(services, live, me, client.id, call_signaling)
             with ui.row().classes('w-full gap-4 items-start no-wrap max-md:flex-wrap'):

@@ -1,0 +1,236 @@
+"""Signaling 2.x mode (the default with Agora credentials) against a CallAPI app, in real Chromium.
+
+The pages load a stand-in of agora-rtm-sdk 2.3.0 (tests/agora_standins) that talks to the fake Agora cloud; carol
+is a stand-in CallAPI app (tests/callapi_peer.py) logged in to that cloud as her account's id. Every message is
+checked field for field against what CallAPI's Web source sends.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tokens import parse_token, verify_token
+
+from .browser import by_testid, register
+from .callapi_peer import CALLING, PREPARED, CallApiPeer
+from .fake_agora_cloud import FakeAgoraCloud
+from .test_browser_agora_mode import wait_until_connected
+
+pytestmark = pytest.mark.browser
+
+APP_ID = '970ca35de60c44645bbae8a215061b33'
+CERTIFICATE = '5cfd2fd1755d40ecb72977518be15d3b'
+CAROL, ALICE, BOB = 1, 2, 3  # account ids: carol is created at start-up (DEMO_USERS), then alice and bob register
+FIELDS = {  # CallAPI's fields per message_action, in the order callApi.ts sends them
+    0: ['callId', 'fromUserId', 'remoteUserId', 'fromRoomId', 'message_action'],
+    1: ['callId', 'fromUserId', 'remoteUserId', 'message_action', 'cancelCallByInternal'],
+    2: ['callId', 'fromUserId', 'remoteUserId', 'message_action'],
+    3: ['callId', 'fromUserId', 'remoteUserId', 'message_action', 'rejectByInternal'],
+    4: ['callId', 'fromUserId', 'remoteUserId', 'message_action'],
+}
+
+
+@pytest.fixture
+def cloud():
+    with FakeAgoraCloud() as cloud:
+        yield cloud
+
+
+@pytest.fixture
+def world(start_app, cloud, chromium, tmp_path):
+    # No SIGNALING: the default with Agora credentials is Signaling 2.x.
+    app = start_app(AGORA_APP_ID=APP_ID, AGORA_APP_CERTIFICATE=CERTIFICATE,
+                    AGORA_SDK_URL=str(cloud.sdk_folder(tmp_path)), DEMO_USERS='carol', RING_TIMEOUT='12')
+    contexts = [chromium.new_context() for _ in range(2)]
+    alice, bob = (context.new_page() for context in contexts)
+    register(alice, app.url, 'alice')
+    cloud.wait_for_call('login', uid=str(ALICE))
+    register(bob, app.url, 'bob')
+    cloud.wait_for_call('login', uid=str(BOB))
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')  # presence channel of Signaling 2.x
+    carol = CallApiPeer(cloud, CAROL, call_timeout=30)
+    yield app, alice, bob, carol
+    carol.log_out()
+    for context in contexts:
+        context.close()
+    assert 'Traceback' not in app.log()
+    assert cloud.errors == []
+
+
+def is_callapis(text: str, action: int, sender: int, receiver: int, **extra: object) -> dict:
+    """A message field for field as CallAPI sends it: names, order, JSON types and values."""
+    message = json.loads(text)
+    names = [*FIELDS[action][:4], 'rejectReason', *FIELDS[action][4:]] if 'rejectReason' in extra else FIELDS[action]
+    assert list(message) == [*names, 'message_version', 'message_timestamp'], message
+    assert message['message_version'] == '1.0' and type(message['message_timestamp']) is int
+    assert (message['message_action'], message['fromUserId'], message['remoteUserId']) == (action, sender, receiver)
+    assert type(message['callId']) is str and len(message['callId']) == 36
+    for name, value in extra.items():
+        assert message[name] == value and type(message[name]) is type(value), (name, message)
+    return message
+
+
+def last_text(cloud: FakeAgoraCloud, sender: int, receiver: int) -> str:
+    """The text of the last user-channel message from `sender` to `receiver`, as it went over the wire."""
+    return [m for m in cloud.user_messages if (m['from'], m['to']) == (str(sender), str(receiver))][-1]['text']
+
+
+def test_login_token_is_for_the_account_id_and_the_sdk_calls_are_the_typings(world, cloud):
+    login = cloud.wait_for_call('login', uid=str(ALICE))
+    token = login['args'][0]['token']
+    assert verify_token(token, CERTIFICATE)
+    [rtm] = [service for service in parse_token(token)['services'] if service['name'] == 'rtm']
+    assert rtm['user_id'] == str(ALICE)
+    constructor = cloud.wait_for_call('constructor', uid=str(ALICE), sdk='rtm')
+    assert constructor['args'][:2] == [APP_ID, str(ALICE)]
+    assert constructor['args'][2]['presenceTimeout'] == 10
+    subscribe = cloud.wait_for_call('subscribe', uid=str(ALICE))
+    assert subscribe['args'][1] == {'withMessage': False, 'withPresence': True}
+    mark = cloud.mark()
+    cloud.rtm2_token_will_expire(str(ALICE))
+    renewal = cloud.wait_for_call('renewToken', uid=str(ALICE), since=mark)
+    assert verify_token(renewal['args'][0], CERTIFICATE)
+    [rtm] = [service for service in parse_token(renewal['args'][0])['services'] if service['name'] == 'rtm']
+    assert rtm['user_id'] == str(ALICE)
+
+
+def test_ringboard_calls_a_callapi_app(world, cloud):
+    app, alice, bob, carol = world
+    # Declined by the person.
+    by_testid(alice, 'call-carol').click()
+    carol.wait_for(lambda peer: peer.state == CALLING)
+    video_call = is_callapis(last_text(cloud, ALICE, CAROL), 0, ALICE, CAROL)
+    assert type(video_call['fromRoomId']) is str and video_call['fromRoomId']
+    publish = cloud.wait_for_call('publish', uid=str(ALICE))
+    assert publish['args'][0] == str(CAROL) and publish['args'][2] == {'channelType': 'USER'}
+    assert publish['args'][1]['$type'] == 'Uint8Array'
+    carol.reject()
+    expect(by_testid(alice, 'call-notice')).to_have_text('carol declined')
+    # Accepted, then CallAPI hangs up.
+    by_testid(alice, 'call-carol').click()
+    carol.wait_for(lambda peer: peer.state == CALLING)
+    carol.accept()
+    expect(by_testid(alice, 'call-view')).to_be_visible()
+    carol.hangup()
+    expect(by_testid(alice, 'call-notice')).to_contain_text('carol hung up')
+    # Accepted, then ringboard hangs up.
+    by_testid(alice, 'call-carol').click()
+    carol.wait_for(lambda peer: peer.state == CALLING)
+    call_id = carol.call_id
+    carol.accept()
+    by_testid(alice, 'hang-up').click()
+    carol.wait_for(lambda peer: peer.events[-1:] == ['remoteHangup'])
+    is_callapis(last_text(cloud, ALICE, CAROL), 4, ALICE, CAROL, callId=call_id)
+    # Cancelled by the caller.
+    by_testid(alice, 'call-carol').click()
+    carol.wait_for(lambda peer: peer.state == CALLING)
+    by_testid(alice, 'cancel-call').click()
+    carol.wait_for(lambda peer: peer.events[-1:] == ['remoteCancel'])
+    is_callapis(last_text(cloud, ALICE, CAROL), 1, ALICE, CAROL, cancelCallByInternal=0)
+    # Ring timeout (RING_TIMEOUT=12): ringboard's app cancels by itself.
+    by_testid(alice, 'call-carol').click()
+    carol.wait_for(lambda peer: peer.state == CALLING)
+    expect(by_testid(alice, 'call-notice')).to_have_text('No answer', timeout=20_000)
+    carol.wait_for(lambda peer: peer.state == PREPARED)
+    is_callapis(last_text(cloud, ALICE, CAROL), 1, ALICE, CAROL, cancelCallByInternal=1)
+    # Busy with bob, which the registry knows: no invitation goes out.
+    carol.call(BOB, 'carol-and-bob')
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('carol')
+    sent = len(cloud.user_messages)
+    by_testid(alice, 'call-carol').click()
+    expect(by_testid(alice, 'call-notice')).to_have_text('carol is on another call')
+    carol.cancel_call()
+    expect(by_testid(bob, 'incoming-call')).to_have_count(0)
+    assert [m['to'] for m in cloud.user_messages[sent:]] == [str(BOB)]  # only carol's cancel
+    # Busy outside ringboard (with another CallAPI app): CallAPI auto-rejects with the callId of its own call.
+    dave = CallApiPeer(cloud, 99)
+    carol.call(99, 'carol-and-dave')
+    dave.wait_for(lambda peer: peer.state == CALLING)
+    by_testid(alice, 'call-carol').click()
+    expect(by_testid(alice, 'call-notice')).to_have_text('carol is on another call')
+    is_callapis(last_text(cloud, CAROL, ALICE), 3, CAROL, ALICE, rejectReason='busy', rejectByInternal=1,
+                callId=carol.call_id)
+    carol.cancel_call()
+    dave.log_out()
+    # Offline at once: the user-channel publish fails.
+    carol.log_out()
+    by_testid(alice, 'call-carol').click()
+    expect(by_testid(alice, 'call-notice')).to_have_text('carol is offline', timeout=10_000)
+    assert 'Traceback' not in app.log()
+
+
+def test_a_callapi_app_calls_ringboard(world, cloud):
+    app, alice, bob, carol = world
+    bob_again = bob.context.new_page()  # a second tab: it takes the Agora session over, both ring
+    bob_again.goto(app.url)
+    cloud.wait_for_call('login', uid=str(BOB), since=cloud.mark())
+    expect(by_testid(bob, 'signaling-status')).to_contain_text('signed in in another tab')
+    # Accepted on one tab; CallAPI hangs up.
+    assert carol.call(BOB, 'room-1')
+    for page in (bob, bob_again):
+        expect(by_testid(page, 'incoming-caller')).to_have_text('carol')
+    by_testid(bob, 'accept-call').click()
+    carol.wait_for(lambda peer: peer.events[-1:] == ['remoteAccepted'])
+    is_callapis(last_text(cloud, BOB, CAROL), 2, BOB, CAROL, callId=carol.call_id)
+    carol.hangup()
+    expect(by_testid(bob, 'call-notice')).to_contain_text('carol hung up')
+    # Declined.
+    assert carol.call(BOB, 'room-2')
+    by_testid(bob_again, 'decline-call').click()
+    carol.wait_for(lambda peer: peer.events[-1:] == ['remoteRejected'])
+    is_callapis(last_text(cloud, BOB, CAROL), 3, BOB, CAROL, rejectByInternal=0)
+    # Cancelled by CallAPI.
+    assert carol.call(BOB, 'room-3')
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('carol')
+    carol.cancel_call()
+    for page in (bob, bob_again):
+        expect(by_testid(page, 'incoming-call')).to_have_count(0)
+    expect(by_testid(bob, 'call-notice')).to_have_text('carol cancelled · missed call')
+    # CallAPI's own ring timeout.
+    carol.call_timeout = 3
+    assert carol.call(BOB, 'room-4')
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('carol')
+    carol.wait_for(lambda peer: peer.events[-1:] == ['callingTimeout'])
+    for page in (bob, bob_again):
+        expect(by_testid(page, 'incoming-call')).to_have_count(0)
+    expect(by_testid(bob_again, 'call-notice')).to_have_text('Missed call from carol')
+    # Busy: bob is ringing alice; carol's call is refused as CallAPI refuses.
+    carol.call_timeout = 30
+    by_testid(bob_again, 'call-alice').click()
+    expect(by_testid(alice, 'incoming-caller')).to_have_text('bob')
+    assert carol.call(BOB, 'room-5')
+    carol.wait_for(lambda peer: peer.events[-1:] == ['remoteCallBusy'])
+    is_callapis(last_text(cloud, BOB, CAROL), 3, BOB, CAROL, rejectReason='busy', rejectByInternal=1)
+    expect(by_testid(alice, 'incoming-caller')).to_have_text('bob')  # the ringing call goes on
+    bob_again.close()
+
+
+def test_bad_messages_change_nothing_and_presence_follows_a_closed_tab(world, cloud):
+    app, alice, bob, carol = world
+    for text in ('not json', '{"message_version":"1.0","message_action":0}', json.dumps({
+            'callId': '3f2b8c1e-9d4a-4e6b-8a7c-1b2c3d4e5f60', 'fromUserId': CAROL, 'remoteUserId': BOB,
+            'message_action': 4, 'message_version': '1.0', 'message_timestamp': 1})):
+        assert carol.publish_raw(BOB, text)
+    expect(by_testid(bob, 'incoming-call')).to_have_count(0)
+    assert app.log().count('CallAPI message') == 3  # one line each
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
+    bob.context.close()
+    expect(by_testid(alice, 'status-bob')).to_have_text('offline', timeout=15_000)
+    by_testid(alice, 'call-carol').click()  # still usable: the next call rings
+    carol.wait_for(lambda peer: peer.state == CALLING)
+
+
+def test_two_ringboard_users_talk_over_signaling_2x_with_numeric_rtc_uids(world, cloud):
+    app, alice, bob, _ = world
+    by_testid(alice, 'call-bob').click()
+    is_callapis(cloud.wait_for_user_message(str(ALICE), str(BOB))['text'], 0, ALICE, BOB)
+    by_testid(bob, 'accept-call').click()
+    wait_until_connected(alice, bob)
+    joins = {record['args'][3] for record in cloud.calls() if record['method'] == 'join' and record['sdk'] == 'rtc'}
+    assert joins == {ALICE, BOB}  # numbers, as CallAPI joins: a CallAPI app sees ringboard's media as its peer's
+    by_testid(alice, 'hang-up').click()
+    expect(by_testid(bob, 'call-notice')).to_contain_text('alice hung up')
+    is_callapis(last_text(cloud, ALICE, BOB), 4, ALICE, BOB)
+    assert 'CallAPI message' not in app.log()  # each side's echo of the registry is no warning (INFO, not shown)

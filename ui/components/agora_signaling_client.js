@@ -1,0 +1,124 @@
+// Agora Signaling 2.x (agora-rtm-sdk 2.3.0) in the browser: login with a token minted by the server, presence of
+// the app's people, and user-channel messages (CallAPI's transport). Every SDK event is passed to Python, which
+// decides what it means; Python calls the methods below. The SDK is a UMD script that sets window.AgoraRTM.
+const LOGIN_TIMEOUT_MS = 12000; // say "cannot reach" well within 15 s, whatever the SDK's own retries
+const SEND_TIMEOUT_MS = 8000;
+
+function loadScript(url) {
+  if (window.AgoraRTM) return Promise.resolve(window.AgoraRTM);
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = url;
+    script.onload = () => (window.AgoraRTM ? resolve(window.AgoraRTM) : reject(new Error("AgoraRTM missing")));
+    script.onerror = () => reject(new Error(`could not load ${url}`));
+    document.head.appendChild(script);
+  });
+}
+
+function describe(error) {
+  if (!error) return "unknown error";
+  const code = error.code !== undefined ? error.code : error.errorCode;
+  return [code !== undefined ? `code ${code}` : "", error.reason || error.message || String(error)]
+    .filter(Boolean).join(": ");
+}
+
+function within(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export default {
+  template: `<span style="display:none"></span>`,
+  props: { appId: String, sdkUrl: String, uid: String, presenceChannel: String, presenceTimeout: Number },
+  created() {
+    this.loggedIn = false;
+  },
+  mounted() {
+    this.ready = this.setUp();
+  },
+  unmounted() {
+    window.removeEventListener("pagehide", this.onPageHide);
+    this.logout();
+  },
+  methods: {
+    async setUp() {
+      try {
+        const sdk = await loadScript(this.sdkUrl);
+        this.client = new sdk.RTM(this.appId, this.uid, { presenceTimeout: this.presenceTimeout, logUpload: false, logLevel: "warn" });
+      } catch (error) {
+        this.$emit("login-failed", { reason: describe(error) });
+        return false;
+      }
+      this.client.addEventListener("linkState", (event) => {
+        if (event.currentState !== "CONNECTED") this.loggedIn = false;
+        this.$emit("state", { state: event.currentState, reason: event.reasonCode || event.reason || "" });
+      });
+      this.client.addEventListener("message", (event) => {
+        if (event.channelType !== "USER") return;
+        const text = typeof event.message === "string" ? event.message : new TextDecoder().decode(event.message);
+        this.$emit("message", { publisher: event.publisher, text });
+      });
+      this.client.addEventListener("presence", (event) => this.presence(event));
+      this.client.addEventListener("tokenPrivilegeWillExpire", () => this.$emit("token-will-expire"));
+      this.onPageHide = () => this.logout();
+      window.addEventListener("pagehide", this.onPageHide);
+      return true;
+    },
+    presence(event) {
+      if (event.channelName !== this.presenceChannel) return;
+      const states = {};
+      if (event.eventType === "SNAPSHOT") {
+        for (const user of event.snapshot || []) states[user.userId] = "ONLINE";
+        this.$emit("presence", { states, snapshot: true });
+        return;
+      }
+      if (event.eventType === "INTERVAL" && event.interval) {
+        for (const id of event.interval.join.users || []) states[id] = "ONLINE";
+        for (const id of event.interval.leave.users || []) states[id] = "OFFLINE";
+        for (const id of event.interval.timeout.users || []) states[id] = "OFFLINE";
+      } else if (event.eventType === "REMOTE_JOIN") {
+        states[event.publisher] = "ONLINE";
+      } else if (event.eventType === "REMOTE_LEAVE" || event.eventType === "REMOTE_TIMEOUT") {
+        states[event.publisher] = "OFFLINE";
+      }
+      if (Object.keys(states).length) this.$emit("presence", { states, snapshot: false });
+    },
+    // Python calls this once the page's websocket is up, so every event below reaches it in order.
+    async login(token) {
+      if (!(await this.ready)) return;
+      if (this.loggedIn) await this.client.logout().catch(() => {});
+      try {
+        await within(this.client.login({ token }), LOGIN_TIMEOUT_MS, "login");
+        // Presence: every tab of the app subscribes to one channel; a closed one times out after presenceTimeout.
+        await within(this.client.subscribe(this.presenceChannel, { withMessage: false, withPresence: true }),
+          LOGIN_TIMEOUT_MS, "subscribe");
+        this.loggedIn = true;
+        this.$emit("logged-in");
+      } catch (error) {
+        this.loggedIn = false;
+        this.client.logout().catch(() => {});
+        this.$emit("login-failed", { reason: describe(error) });
+      }
+    },
+    logout() {
+      this.loggedIn = false;
+      if (this.client) this.client.logout().catch(() => {});
+    },
+    async renewToken(token) {
+      if (this.client) await this.client.renewToken(token);
+    },
+    // CallAPI's transport: the JSON text as UTF-8 bytes to one user's channel. Fails when that user is offline.
+    async send(userId, text) {
+      try {
+        await within(this.client.publish(userId, new TextEncoder().encode(text), { channelType: "USER" }),
+          SEND_TIMEOUT_MS, "publish");
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: describe(error) };
+      }
+    },
+  },
+};
