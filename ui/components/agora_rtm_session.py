@@ -8,13 +8,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from nicegui import ui
-
 from backend.agora_credentials import AgoraCredentials
 from backend.presence import BUSY, OFFLINE, ONLINE
 
-from ..testids import hook
 from .agora_rtm_signal import AgoraRtmSignal
+from .signaling_banner import SignalingBanner
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +28,7 @@ class AgoraRtmSession:
         # Set by AgoraRtmSignaling: (call_id, caller, channel) and (call_id, side, event, detail).
         self.on_invitation: Callable[[str, str, str], None] = lambda *_: None
         self.on_invitation_event: Callable[[str, str, str, str], None] = lambda *_: None
-        with hook(ui.row(), 'signaling-status').classes('w-full items-center no-wrap gap-3 px-4 py-2 rounded '
-                                                         'bg-orange-1 text-orange-10') as self._banner:
-            ui.icon('cell_tower')
-            self._message = ui.label().classes('grow')
-            self._button = ui.button(on_click=self.log_in).props('outline dense no-caps color=orange-10')
+        self._show = SignalingBanner(on_click=self.log_in).show
         self._show('Connecting to Agora signaling…')
         self.rtm = AgoraRtmSignal(app_id=credentials.app_id, sdk_url=sdk_url, uid=me, handlers={
             'state': self._state_changed,
@@ -51,12 +45,6 @@ class AgoraRtmSession:
 
     def _token(self) -> str:
         return self._credentials.rtm(self._me, self._me)
-
-    def _show(self, message: str, button: str = '') -> None:
-        self._message.set_text(message)
-        self._button.set_text(button)
-        self._button.set_visibility(bool(button))
-        self._banner.set_visibility(bool(message))
 
     def log_in(self) -> None:
         """Start (or retry) the RTM session; call it once the tab's websocket is connected."""

@@ -9,13 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from nicegui import ui
-
 from backend.agora_credentials import AgoraCredentials
 from backend.presence import BUSY, OFFLINE, ONLINE
 
-from ..testids import hook
 from .agora_signaling_client import AgoraSignalingClient
+from .signaling_banner import SignalingBanner
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +33,7 @@ class AgoraSignalingSession:
         self.connected = False
         self._online: set[str] = set()  # as Agora reports it
         self.on_message: Callable[[str, str], Awaitable[None] | None] = lambda *_: None  # (publisher, text)
-        with hook(ui.row(), 'signaling-status').classes('w-full items-center no-wrap gap-3 px-4 py-2 rounded '
-                                                         'bg-orange-1 text-orange-10') as self._banner:
-            ui.icon('cell_tower')
-            self._message = ui.label().classes('grow')
-            self._button = ui.button(on_click=self.log_in).props('outline dense no-caps color=orange-10')
+        self._show = SignalingBanner(on_click=self.log_in).show
         self._show('Connecting to Agora signaling…')
         self.client = AgoraSignalingClient(
             app_id=credentials.app_id, sdk_url=sdk_url, uid=self._uid, presence_channel=PRESENCE_CHANNEL,
@@ -57,12 +51,6 @@ class AgoraSignalingSession:
 
     def _token(self) -> str:
         return self._credentials.rtm(self._uid, self._uid)
-
-    def _show(self, message: str, button: str = '') -> None:
-        self._message.set_text(message)
-        self._button.set_text(button)
-        self._button.set_visibility(bool(button))
-        self._banner.set_visibility(bool(message))
 
     def log_in(self) -> None:
         """Start (or retry) the session; call it once the tab's websocket is connected."""
