@@ -167,7 +167,7 @@ def test_a_callapi_app_calls_ringboard(world, cloud):
     bob_again = bob.context.new_page()  # a second tab: it takes the Agora session over, both ring
     bob_again.goto(app.url)
     cloud.wait_for_call('login', uid=str(BOB), since=cloud.mark())
-    expect(by_testid(bob, 'signaling-status')).to_contain_text('signed in in another tab')
+    expect(by_testid(bob, 'signaling-status')).to_contain_text('open in another tab or window')
     # Accepted on one tab; CallAPI hangs up.
     assert carol.call(BOB, 'room-1')
     for page in (bob, bob_again):

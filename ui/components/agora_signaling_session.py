@@ -74,7 +74,7 @@ class AgoraSignalingSession:
             self._logged_in()
         elif reason == 'SAME_UID_LOGIN':
             self.connected = False
-            self._show('You are signed in in another tab or window, and calls now ring there.', 'Use this tab')
+            self._show('Your account is open in another tab or window, and calls now ring there.', 'Use this tab')
         elif state in {'CONNECTING', 'SUSPENDED'}:
             self._show('Reconnecting to Agora signaling…')
         elif state in {'DISCONNECTED', 'FAILED'} and reason != 'LOGOUT':
