@@ -149,10 +149,12 @@ def test_ringboard_calls_a_callapi_app(world, cloud):
     dave = CallApiPeer(cloud, 99)
     carol.call(99, 'carol-and-dave')
     dave.wait_for(lambda peer: peer.state == CALLING)
+    mark = len(cloud.user_messages)
     by_testid(alice, 'call-carol').click()
+    busy = cloud.wait_for_user_message(str(CAROL), str(ALICE), since=mark)
+    is_callapis(busy['text'], 3, CAROL, ALICE, rejectReason='busy', rejectByInternal=1, callId=carol.call_id)
     expect(by_testid(alice, 'call-notice')).to_have_text('carol is on another call')
-    is_callapis(last_text(cloud, CAROL, ALICE), 3, CAROL, ALICE, rejectReason='busy', rejectByInternal=1,
-                callId=carol.call_id)
+    expect(by_testid(alice, 'outgoing-call')).to_have_count(0)
     carol.cancel_call()
     dave.log_out()
     # Offline at once: the user-channel publish fails.
