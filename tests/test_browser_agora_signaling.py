@@ -167,8 +167,9 @@ def test_ringboard_calls_a_callapi_app(world, cloud):
 def test_a_callapi_app_calls_ringboard(world, cloud):
     app, alice, bob, carol = world
     bob_again = bob.context.new_page()  # a second tab: it takes the Agora session over, both ring
+    mark = cloud.mark()
     bob_again.goto(app.url)
-    cloud.wait_for_call('login', uid=str(BOB), since=cloud.mark())
+    cloud.wait_for_call('login', uid=str(BOB), since=mark)
     expect(by_testid(bob, 'signaling-status')).to_contain_text('open in another tab or window')
     # Accepted on one tab; CallAPI hangs up.
     assert carol.call(BOB, 'room-1')
