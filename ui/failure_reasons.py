@@ -21,6 +21,8 @@ SHOWN = frozenset({
     'the relay (TURN server) refused its credentials',
     'no network path was found (the relay, TURN server, could not be reached)',
     'Agora signaling could not confirm the answer',
+    # RTM 1.x's LocalInvitationFailureReason codes (the ones without words of their own in the registry)
+    *(f'Agora signaling failed ({code})' for code in ('UNKNOWN', 'NOT_LOGGEDIN')),
 })
 SHOWN_UP_TO_DETAILS = ('Cannot reach the video service', 'Cannot publish to the video service',
                        'could not load the Agora video SDK', 'Agora signaling failed')
