@@ -7,7 +7,7 @@ import os
 import re
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,22 +32,23 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    # Secrets and URLs that may hold a password stay out of repr (a logged or printed Settings).
     host: str = '127.0.0.1'
     port: int = 8080
     data_dir: Path = PROJECT_DIR / 'data'
-    database_url: str = ''
-    storage_secret: str = ''
+    database_url: str = field(default='', repr=False)
+    storage_secret: str = field(default='', repr=False)
     ring_timeout: float = 45.0
     ice_servers: tuple[dict, ...] = ()
     agora_app_id: str = ''
-    agora_app_certificate: str = ''
+    agora_app_certificate: str = field(default='', repr=False)
     signaling: str = 'server'
     token_ttl: int = 3600
     agora_sdk_url: str = DEFAULT_AGORA_SDK_URL
     ssl_certfile: str = ''
     ssl_keyfile: str = ''
     turn_urls: tuple[str, ...] = ()
-    turn_secret: str = ''
+    turn_secret: str = field(default='', repr=False)
     turn_ttl: int = 86400
     ice_transport_policy: str = 'all'
     app_name: str = 'ringboard'
@@ -57,7 +58,7 @@ class Settings:
     demo_users: tuple[tuple[str, str], ...] = ()  # (username, display name or '') of each demo person
     allowed_origins: tuple[str, ...] = ()  # page origins the socket accepts besides the app's own host
     session_days: int = 14  # how long a sign-in lasts
-    redis_url: str = ''  # the call registry's state and deadlines in Redis; empty: in this process
+    redis_url: str = field(default='', repr=False)  # the registry's state and deadlines in Redis; '': in-process
 
     @property
     def agora_enabled(self) -> bool:

@@ -449,3 +449,12 @@ def test_the_app_runs_with_its_calls_in_redis(start_app, redis_server):
     server = start_app(REDIS_URL=redis_server.url)
     with urllib.request.urlopen(server.url + '/login', timeout=10) as page:
         assert page.status == 200
+
+
+def test_settings_print_no_secrets():
+    settings = Settings(database_url='postgresql://u:dbpass@h/db', storage_secret='storesecret',
+                        agora_app_certificate='c' * 32, turn_secret='turnsecret', redis_url='redis://:redispass@h:1')
+    shown = repr(settings)
+    for secret in ('dbpass', 'storesecret', 'c' * 32, 'turnsecret', 'redispass'):
+        assert secret not in shown
+    assert 'host=' in shown
