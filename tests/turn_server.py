@@ -12,6 +12,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from .app_server import stop_process
+
 TURNSERVER = shutil.which('turnserver') or '/usr/bin/turnserver'
 REALM = 'ringboard.test'
 MAGIC_COOKIE = 0x2112A442
@@ -54,13 +56,7 @@ class TurnServer:
         return self.log_path.read_text()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self._log.close()
 
 
