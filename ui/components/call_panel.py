@@ -16,13 +16,13 @@ from backend.call_registry import ACTIVE, CONNECTING, RINGING, Call, CallRefused
 from backend.services import Services
 
 from ..call_words import ANSWERED_ELSEWHERE, end_notice
-from ..component_preload import preload_components
 from ..live_updates import LiveUpdates
 from ..testids import hook
 from .call_signaling import CallSignaling
 from .call_sounds import CallSounds
 from .call_stage import CallStage
 from .call_view import CallView
+from .component_preload import preload_components
 from .ringing_cards import RingingCard, elsewhere_card, incoming_banner, outgoing_panel
 from .tab_media import TabMedia
 
