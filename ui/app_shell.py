@@ -14,6 +14,7 @@ from .pages import register_pages
 from .secure_cookies import secure_cookies_over_https
 from .session import LoginRequired, add_session_routes, sign_ins
 from .socket_guard import guard_sockets
+from .stylesheets import add_stylesheets
 
 
 def start_app(app: App, services: Services) -> None:
@@ -25,6 +26,7 @@ def start_app(app: App, services: Services) -> None:
     add_session_routes(app)
     serve_local_sdks(app, services.settings)
     apply_branding(app, services.settings)
+    add_stylesheets()
     live = LiveUpdates(services)
     register_pages(services, live)
 

@@ -23,6 +23,7 @@ from .call_sounds import CallSounds
 from .call_stage import CallStage
 from .call_view import CallView
 from .component_preload import preload_components
+from .person_avatar import avatar_of
 from .ringing_cards import RingingCard, elsewhere_card, incoming_banner, outgoing_panel
 from .tab_media import TabMedia
 
@@ -129,14 +130,15 @@ class CallPanel:
         if not media_here:
             self._media.stop()
         peer = self._services.directory.label(call.peer_of(self.me))  # the display name
+        avatar = avatar_of(call.peer_of(self.me), peer)
         with self._area:
             if kind == 'incoming':
                 self._ringing = incoming_banner(peer, on_accept=lambda: self._signaling.accept(call.id),
-                                                on_decline=lambda: self._signaling.decline(call.id))
+                                                on_decline=lambda: self._signaling.decline(call.id), avatar=avatar)
                 self._sounds.alert(f'📞 {peer} is calling', f'Open {self._services.settings.app_name} to answer')
             elif kind == 'outgoing':
                 self._ringing = outgoing_panel(peer, on_cancel=lambda: self._act(call.id, self._calls.cancel),
-                                               preview=media_here)
+                                               avatar=avatar, preview=media_here)
                 if media_here:
                     self._media.play_in(call, self._ringing.preview_id, '')
             elif kind == 'in_call':

@@ -1,23 +1,81 @@
 // The video area of a call: the peer's video large, ours small and mirrored, the peer's name, the call's status and
 // the peer's muted / camera-off marks. ONE element (the server builds it on both tabs at every accept);
-// the media component finds the two videos by their ids.
+// the media component finds the two videos by their ids. Where the peer's video is not showing, the peer's avatar,
+// name and the reason (`placeholder`, decided in Python) stand in for it.
+// It reports what it sees of the peer's video, whichever media component plays it (a <video> of its own, or one the
+// Agora SDK puts in the container): `waiting` (no frame yet), `playing`, `stalled` (no new frame for `stallMs`, or the
+// track is muted).
+import PersonAvatar from "person_avatar";
+
+const CHECK_MS = 250;
+
 export default {
   template: `
-    <div class="relative w-full bg-black" style="aspect-ratio: 16 / 9; max-height: 70vh">
+    <div class="call-stage relative w-full bg-black">
       <component :is="videoTag" :id="remoteId" data-testid="remote-video" autoplay playsinline
-                 class="w-full h-full" style="object-fit: contain"></component>
+                 class="call-stage-remote w-full h-full"></component>
+      <div v-if="placeholder" data-testid="remote-placeholder"
+           class="absolute-full column flex-center no-wrap gap-3 bg-grey-10 text-white q-pa-md">
+        <person-avatar :avatar="avatar" :size="96" />
+        <div class="text-xl font-medium text-center">{{ peer }}</div>
+        <div data-testid="remote-placeholder-state" class="text-base text-grey-4">{{ placeholder }}</div>
+      </div>
       <component :is="videoTag" :id="localId" data-testid="local-video" autoplay playsinline :muted="true"
-                 class="absolute bottom-3 right-3 w-1/4 rounded shadow-lg border border-grey-8"
+                 class="call-stage-local absolute bottom-3 right-3 w-1/4 rounded shadow-lg border border-grey-8"
                  style="transform: scaleX(-1); background: #222"></component>
       <div class="row absolute top-2 left-3 items-center gap-2">
-        <div class="text-lg font-medium" style="text-shadow: 0 1px 3px #000">{{ peer }}</div>
+        <div class="text-lg font-medium text-white" style="text-shadow: 0 1px 3px #000">{{ peer }}</div>
         <div class="text-sm text-grey-4">{{ status }}</div>
         <q-icon v-if="peerMuted" name="mic_off" color="negative" :title="peer + ' muted their microphone'" />
         <q-icon v-if="peerHidden" name="videocam_off" color="negative" :title="peer + ' turned their camera off'" />
       </div>
     </div>`,
+  components: { PersonAvatar },
   props: {
     peer: String, status: String, videoTag: String, remoteId: String, localId: String,
-    peerMuted: Boolean, peerHidden: Boolean,
+    peerMuted: Boolean, peerHidden: Boolean, avatar: Object, placeholder: String, stallMs: Number,
+  },
+  mounted() {
+    this.reported = "waiting"; // what Python assumes until told otherwise
+    this.checker = setInterval(() => this.check(), CHECK_MS);
+  },
+  unmounted() {
+    clearInterval(this.checker);
+    this.watch = null;
+  },
+  methods: {
+    check() {
+      const slot = document.getElementById(this.remoteId);
+      const video = slot && (slot.tagName === "VIDEO" ? slot : slot.querySelector("video"));
+      const stream = video ? video.srcObject : null;
+      if (video !== this.video || stream !== this.stream) this.follow(video, stream);
+      const track = stream && stream.getVideoTracks ? stream.getVideoTracks()[0] : null;
+      if (video && !video.requestVideoFrameCallback && video.currentTime !== this.lastTime) {
+        this.lastTime = video.currentTime; // no frame callbacks in this browser: a playing video's time moves on
+        if (video.videoWidth) this.lastFrame = performance.now();
+      }
+      let state = "playing";
+      if (!track || track.readyState === "ended" || this.lastFrame === null) state = "waiting";
+      else if (track.muted || performance.now() - this.lastFrame > this.stallMs) state = "stalled";
+      if (state !== this.reported) {
+        this.reported = state;
+        this.$emit("video", { state });
+      }
+    },
+    follow(video, stream) {
+      // A new video or stream (the call started, or the Agora SDK played a new track): no frame of it yet.
+      this.video = video;
+      this.stream = stream;
+      this.lastFrame = null;
+      this.lastTime = null;
+      const watch = (this.watch = {}); // ends the frame callbacks of the one followed before
+      if (!video || !video.requestVideoFrameCallback) return;
+      const frame = () => {
+        if (this.watch !== watch) return;
+        this.lastFrame = performance.now();
+        video.requestVideoFrameCallback(frame);
+      };
+      video.requestVideoFrameCallback(frame);
+    },
   },
 };

@@ -1,16 +1,25 @@
 """The video area of a call as ONE element (call_stage.js draws it): built on both tabs at every accept, and each
-element NiceGUI creates costs server time while the two people wait for their video."""
+element NiceGUI creates costs server time while the two people wait for their video.
+
+Where the peer's video is not showing, it shows the peer's avatar, name and why (peer_video.py decides the words).
+"""
 from __future__ import annotations
 
 from nicegui import ui
 
+from ..peer_video import STALL_MS, PeerVideo
+from .person_avatar import AVATAR_JS
 
-class CallStage(ui.element, component='call_stage.js'):
-    def __init__(self, peer: str, *, video_tag: str) -> None:
+
+class CallStage(ui.element, component='call_stage.js', dependencies=[AVATAR_JS]):
+    def __init__(self, peer: str, *, avatar: dict[str, str], video_tag: str) -> None:
         super().__init__()
+        self._video = PeerVideo()
         self._props.update({'peer': peer, 'status': '', 'video-tag': video_tag, 'peer-muted': False,
-                            'peer-hidden': False,
+                            'peer-hidden': False, 'avatar': avatar, 'stall-ms': STALL_MS,
+                            'placeholder': self._video.words(),
                             'remote-id': f'{self.html_id}-remote', 'local-id': f'{self.html_id}-local'})
+        self.on('video', lambda event: self._show_frames(str(event.args['state'])))
 
     @property
     def remote_video_id(self) -> str:
@@ -27,6 +36,23 @@ class CallStage(ui.element, component='call_stage.js'):
 
     def show_peer_media(self, kind: str, on: bool) -> None:
         self._props['peer-muted' if kind == 'audio' else 'peer-hidden'] = not on
+        if kind == 'video':
+            self._video.camera_on = on
+            self._show_placeholder()
+
+    def expect_peer_video(self, expected: bool) -> None:
+        """False in a voice call: the peer's avatar, name and "Voice call" instead of their video."""
+        self._video.expected = expected
+        self._show_placeholder()
+
+    def _show_frames(self, state: str) -> None:
+        self._video.frames = state
+        self._show_placeholder()
+
+    def _show_placeholder(self) -> None:
+        words = self._video.words()
+        if self._props['placeholder'] != words:
+            self._props['placeholder'] = words
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        return [self._props['peer'], self._props['status']]
+        return [self._props['peer'], self._props['status'], self._props['placeholder']]

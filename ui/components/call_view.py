@@ -13,6 +13,7 @@ from ..call_words import clock
 from ..network_quality import NetworkMeter, NetworkReport, agora_quality_word
 from ..testids import hook
 from .call_stage import CallStage
+from .person_avatar import avatar_of
 
 
 class CallMedia(Protocol):
@@ -22,6 +23,8 @@ class CallMedia(Protocol):
     def use_device(self, kind: str, device_id: str) -> None: ...
 
 
+TOGGLE_FULLSCREEN = ('() => document.fullscreenElement ? document.exitFullscreen() '
+                     ': document.querySelector(".call-view").requestFullscreen()')
 QUALITY_COLORS = {'good': 'positive', 'fair': 'warning', 'poor': 'negative', 'lost': 'negative'}
 
 
@@ -30,14 +33,14 @@ class CallView(ui.card):
                  media_for: Callable[[str, str], CallMedia],
                  on_hang_up: Callable[[], None]) -> None:
         super().__init__()
-        hook(self, 'call-view').classes('w-full p-0 overflow-hidden bg-grey-10 text-white')
+        hook(self, 'call-view').classes('call-view w-full p-0 overflow-hidden bg-grey-10 text-white')
         self._call = call
         self.sending = {'audio': True, 'video': True}
         self._peer_video = True
         self._meter = NetworkMeter()
         with self:
-            self._stage = CallStage(peer_name, video_tag=video_tag)
-            with ui.row().classes('w-full items-center justify-center gap-3 p-3'):
+            self._stage = CallStage(peer_name, avatar=avatar_of(call.peer_of(me), peer_name), video_tag=video_tag)
+            with ui.row().classes('call-controls w-full items-center justify-center gap-3 p-3'):
                 self._duration = hook(ui.label('00:00'), 'call-duration').classes('font-mono text-grey-4 mr-4')
                 self._audio_button = hook(ui.button(icon='mic', on_click=lambda: self._toggle('audio')),
                                           'toggle-audio') \
@@ -47,6 +50,10 @@ class CallView(ui.card):
                 with ui.button(icon='settings').props('round flat color=grey-5 title="Camera and microphone"'):
                     self._devices_menu = ui.menu().on('before-show', self._load_devices)
                 self._network = self._network_indicator()
+                # In the browser: only a click may ask for full screen (and the browser's Esc leaves it)
+                hook(ui.button(icon='fullscreen'), 'toggle-fullscreen').classes('call-fullscreen-button') \
+                    .props('round flat color=grey-5 title="Full screen" aria-label="Full screen"') \
+                    .on('click', js_handler=TOGGLE_FULLSCREEN)
                 hook(ui.button(icon='call_end', on_click=on_hang_up), 'hang-up') \
                     .props('round color=negative title="Hang up"')
             self.media = media_for(self._stage.local_video_id, self._stage.remote_video_id)
@@ -66,6 +73,10 @@ class CallView(ui.card):
         if kind == 'video':
             self._peer_video = on  # a camera turned off sends almost no frames: not a poor connection
         self._stage.show_peer_media(kind, on)
+
+    def expect_peer_video(self, expected: bool) -> None:
+        """False in a voice call: the peer's avatar, name and "Voice call" stand in for their video."""
+        self._stage.expect_peer_video(expected)
 
     def show_quality(self, level: int) -> None:
         """Agora RTC's network quality, 1 (best) to 6 (down); 0 is unknown."""

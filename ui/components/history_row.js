@@ -1,16 +1,25 @@
-// One call in the history: direction icon, the other person, what happened, how long ago and a call-back button,
-// drawn from ONE element (every open dashboard holds up to 20 of these on the server). The element's text is the
-// result; "how long ago" counts on in the browser from the age the server sent.
+// One call in the history: the other person's avatar and name, the direction icon, what happened, how long ago and
+// a call-back button, drawn from ONE element (every open dashboard holds up to 20 of these on the server). The
+// element's text is the result; "how long ago" counts on in the browser from the age the server sent. On a phone
+// the name and the rest take two lines (small_screens.css).
+import PersonAvatar from "person_avatar";
+
 export default {
   template: `
-    <div class="row w-full items-center no-wrap px-2 py-1 gap-x-3">
-      <q-icon :name="icon" :color="color" size="sm" :title="direction" />
-      <div class="font-medium">{{ peer }}</div>
-      <div class="grow text-xs text-grey-7"><slot></slot> · <span :title="when">{{ ago }}</span></div>
+    <div class="history-row row w-full items-center no-wrap px-2 py-1 gap-x-3">
+      <person-avatar :avatar="avatar" />
+      <div class="history-row-text row grow items-baseline no-wrap gap-x-3" style="min-width: 0">
+        <div class="font-medium truncate">{{ peer }}</div>
+        <div class="row items-center no-wrap gap-x-1 text-xs text-grey-7">
+          <q-icon :name="icon" :color="color" size="xs" :title="direction" />
+          <span><slot></slot> · <span :title="when">{{ ago }}</span></span>
+        </div>
+      </div>
       <q-btn flat round dense color="primary" icon="call" :title="'Call ' + peer + ' back'"
              :aria-label="'Call ' + peer + ' back'" @click="$emit('click')" />
     </div>`,
-  props: { peer: String, icon: String, color: String, direction: String, age: Number },
+  components: { PersonAvatar },
+  props: { peer: String, icon: String, color: String, direction: String, age: Number, avatar: Object },
   emits: ["click"], // only the button calls back
   data() {
     const now = Date.now();

@@ -1,13 +1,17 @@
-// One person in the directory: name, presence badge and call button drawn from ONE element, so a server with
+// One person in the directory: avatar, name, presence badge and call button drawn from ONE element, so a server with
 // a thousand open dashboards holds one element per row instead of four. The badge shows the element's text.
+import PersonAvatar from "person_avatar";
+
 export default {
   template: `
-    <div class="row w-full items-center no-wrap px-2 py-1 rounded hover:bg-grey-2">
+    <div class="row w-full items-center no-wrap gap-x-3 px-2 py-1 rounded hover:bg-grey-2">
+      <person-avatar :avatar="avatar" />
       <div class="grow truncate" :data-testid="'name-' + user">{{ name }}</div>
       <q-badge :color="color" :data-testid="'status-' + user"><slot></slot></q-badge>
       <q-btn flat round dense color="primary" icon="call" :title="'Call ' + name" :aria-label="'Call ' + name"
              :data-testid="'call-' + user" @click="$emit('click')" />
     </div>`,
-  props: { user: String, name: String, color: String },
+  components: { PersonAvatar },
+  props: { user: String, name: String, color: String, avatar: Object },
   emits: ["click"], // only the button calls: a click elsewhere on the row does nothing
 };

@@ -1,6 +1,6 @@
 """One person in the directory as ONE element: a thousand open dashboards hold these rows in memory.
 
-The browser draws the name, the presence badge and the call button from it (person_row.js). The element's
+The browser draws the avatar, the name, the presence badge and the call button from it (person_row.js). The element's
 text is the presence and it carries the markers of all three parts (`user-`, `status-`, `call-`), so the
 simulated user reads and clicks it as a browser reads and clicks the parts. A row can be handed to another
 person (`show`): when someone leaves the rows in view and someone else comes in, the row is updated, not rebuilt.
@@ -14,10 +14,12 @@ from nicegui import ui
 
 from backend.presence import BUSY, OFFLINE, ONLINE
 
+from .person_avatar import AVATAR_JS, avatar_of
+
 BADGE_COLORS = {ONLINE: 'positive', BUSY: 'warning', OFFLINE: 'grey-6'}
 
 
-class PersonRow(ui.element, component='person_row.js'):
+class PersonRow(ui.element, component='person_row.js', dependencies=[AVATAR_JS]):
     def __init__(self, user: str, status: str, name: str, on_call: Callable[[str], Any]) -> None:
         super().__init__()
         self.show(user, status, name)
@@ -41,7 +43,8 @@ class PersonRow(ui.element, component='person_row.js'):
         self._text = status  # NiceGUI sends an element's `_text` with it; the props change below sends the element
         if self._props.get('user') != user:
             self.mark(f'user-{user}', f'status-{user}', f'call-{user}', f'name-{user}')
-        self._props.update({'user': user, 'name': name, 'color': BADGE_COLORS[status], 'data-testid': f'user-{user}'})
+        self._props.update({'user': user, 'name': name, 'color': BADGE_COLORS[status], 'data-testid': f'user-{user}',
+                            'avatar': avatar_of(user, name)})
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         return [self._props['name'], self.text]

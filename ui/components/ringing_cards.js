@@ -1,13 +1,16 @@
 // A ringing call as ONE element (the server builds one on every tab of both people at each invitation): the icon,
-// the words and the seconds left. The element's text is the other person's name; its buttons come in the
-// `actions` slot, as elements of their own whose clicks Python handles. The calling tab shows the caller's own
-// camera beside them (the media component plays into the video by its id).
+// the other person's avatar, the words and the seconds left. The element's text is the other person's name; its
+// buttons come in the `actions` slot, as elements of their own whose clicks Python handles. The calling tab shows
+// the caller's own camera beside them (the media component plays into the video by its id).
+import PersonAvatar from "person_avatar";
+
 export default {
   template: `
     <q-card class="nicegui-card w-full" :class="incoming ? 'bg-primary text-white' : ''">
       <div class="row w-full items-center gap-4">
         <q-icon v-if="incoming" name="ring_volume" size="lg" class="animate-bounce" />
         <q-spinner-audio v-else size="lg" color="primary" />
+        <person-avatar :avatar="avatar" :size="48" />
         <div class="column grow gap-0">
           <div v-if="incoming" class="row items-baseline gap-1">
             <span class="text-xl font-semibold" data-testid="incoming-caller"><slot></slot></span>
@@ -22,5 +25,6 @@ export default {
         <slot name="actions"></slot>
       </div>
     </q-card>`,
-  props: { incoming: Boolean, countdown: String, previewId: String },
+  components: { PersonAvatar },
+  props: { incoming: Boolean, countdown: String, previewId: String, avatar: Object },
 };

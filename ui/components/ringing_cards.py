@@ -11,15 +11,16 @@ from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
 from ..testids import hook
+from .person_avatar import AVATAR_JS
 
 
-class RingingCard(TextElement, component='ringing_cards.js'):
-    """The text is the other person's name; `show_countdown` sets the line under it. With `preview`, the caller's
-    own camera shows in it (`preview_id`) while it rings."""
+class RingingCard(TextElement, component='ringing_cards.js', dependencies=[AVATAR_JS]):
+    """The text is the other person's name, `avatar` theirs (person_avatar.py); `show_countdown` sets the line under
+    it. With `preview`, the caller's own camera shows in it (`preview_id`) while it rings."""
 
-    def __init__(self, peer: str, *, incoming: bool, preview: bool = False) -> None:
+    def __init__(self, peer: str, *, avatar: dict[str, str], incoming: bool, preview: bool = False) -> None:
         super().__init__(text=peer)
-        self._props.update({'incoming': incoming, 'countdown': '',
+        self._props.update({'incoming': incoming, 'countdown': '', 'avatar': avatar,
                             'preview-id': f'{self.html_id}-preview' if preview else ''})
 
     @property
@@ -34,8 +35,9 @@ class RingingCard(TextElement, component='ringing_cards.js'):
         return [self.text, words, self._props['countdown']]
 
 
-def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Callable[[], None]) -> RingingCard:
-    banner = hook(RingingCard(caller, incoming=True), 'incoming-call')
+def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Callable[[], None], *,
+                    avatar: dict[str, str]) -> RingingCard:
+    banner = hook(RingingCard(caller, avatar=avatar, incoming=True), 'incoming-call')
     banner.mark('incoming-call', 'incoming-caller')  # the simulated user reads the caller's name from the text
     with banner.add_slot('actions'):
         hook(ui.button('Decline', icon='call_end', color='negative', on_click=on_decline), 'decline-call')
@@ -43,8 +45,9 @@ def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Call
     return banner
 
 
-def outgoing_panel(callee: str, on_cancel: Callable[[], None], *, preview: bool) -> RingingCard:
-    panel = hook(RingingCard(callee, incoming=False, preview=preview), 'outgoing-call')
+def outgoing_panel(callee: str, on_cancel: Callable[[], None], *, avatar: dict[str, str],
+                   preview: bool) -> RingingCard:
+    panel = hook(RingingCard(callee, avatar=avatar, incoming=False, preview=preview), 'outgoing-call')
     with panel.add_slot('actions'):
         hook(ui.button('Cancel', icon='call_end', color='negative', on_click=on_cancel), 'cancel-call')
     return panel

@@ -1,0 +1,95 @@
+"""What a person sees, in real Chromium at a phone's and a desktop's size: the peer's avatar, name and state where
+their video is not showing, the call filling a phone, dark mode. Screenshots of each state go to test-artifacts/."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import PEER_RECORDER, by_testid, register
+from .fake_agora_cloud import FakeAgoraCloud
+from .test_browser_agora_mode import APP_ID, CERTIFICATE, wait_until_connected
+from .test_browser_video_call import wait_until_both_play
+
+pytestmark = pytest.mark.browser
+
+SIZES = {'phone': {'width': 390, 'height': 844}, 'desktop': {'width': 1280, 'height': 800}}
+
+
+def two_people(chromium, app, size: str, **context):
+    contexts = [chromium.new_context(viewport=SIZES[size], **context) for _ in range(2)]
+    for each in contexts:
+        each.add_init_script(PEER_RECORDER)
+    alice, bob = (each.new_page() for each in contexts)
+    register(alice, app.url, 'alice')
+    register(bob, app.url, 'bob')
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
+    return contexts, alice, bob
+
+
+def expect_placeholder(page, user: str, words: str) -> None:
+    placeholder = by_testid(page, 'remote-placeholder')
+    expect(placeholder).to_be_visible()
+    expect(placeholder.get_by_test_id(f'avatar-{user}')).to_have_text(user[0].upper())
+    expect(placeholder).to_contain_text(user)
+    expect(by_testid(page, 'remote-placeholder-state')).to_have_text(words)
+
+
+# The peer's video stops arriving (their sender sends nothing), without telling anyone: it froze.
+FREEZE = '''(on) => {
+  const pc = window.__peerConnections.at(-1);
+  const sender = pc.getSenders().find((s) => s.track && s.track.kind === "video" || s.__held);
+  if (!on) { sender.__held = sender.track; return sender.replaceTrack(null); }
+  return sender.replaceTrack(sender.__held);
+}'''
+
+
+@pytest.mark.parametrize('size', ['desktop', 'phone'])
+def test_the_peer_shows_as_themselves_when_their_video_does_not(start_app, chromium, artifacts, size):
+    app = start_app()
+    contexts, alice, bob = two_people(chromium, app, size)
+    expect(by_testid(bob, 'user-alice').get_by_test_id('avatar-alice')).to_have_text('A')
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-call').get_by_test_id('avatar-alice')).to_be_visible()
+    by_testid(bob, 'accept-call').click()
+    wait_until_both_play(alice, bob, artifacts)
+    expect(by_testid(bob, 'remote-placeholder')).to_have_count(0)
+
+    by_testid(alice, 'toggle-video').click()
+    expect_placeholder(bob, 'alice', 'Camera off')
+    bob.screenshot(path=artifacts / f'look-camera-off-{size}-light.png')
+    by_testid(alice, 'toggle-video').click()
+    expect(by_testid(bob, 'remote-placeholder')).to_have_count(0)
+
+    alice.evaluate(FREEZE, False)
+    expect_placeholder(bob, 'alice', 'Video paused')
+    alice.evaluate(FREEZE, True)
+    expect(by_testid(bob, 'remote-placeholder')).to_have_count(0)
+    by_testid(bob, 'hang-up').click()
+    expect(by_testid(alice, 'history-item').get_by_test_id('avatar-bob')).to_have_text('B')
+    for each in contexts:
+        each.close()
+
+
+@pytest.fixture
+def agora_app(start_app, tmp_path):
+    """Agora mode (RTM 1.x signaling, RTC media) over the SDKs' stand-ins and a fake Agora cloud."""
+    with FakeAgoraCloud(peer_offline_delay=1.0) as cloud:
+        yield start_app(AGORA_APP_ID=APP_ID, AGORA_APP_CERTIFICATE=CERTIFICATE, SIGNALING='agora-rtm',
+                        AGORA_SDK_URL=str(cloud.sdk_folder(tmp_path)))
+
+
+@pytest.mark.parametrize('size', ['desktop', 'phone'])
+def test_the_peer_shows_as_themselves_with_agora_media(agora_app, chromium, artifacts, size):
+    contexts, alice, bob = two_people(chromium, agora_app, size)
+    by_testid(alice, 'call-bob').click()
+    by_testid(bob, 'accept-call').click()
+    wait_until_connected(alice, bob)
+    expect(by_testid(bob, 'remote-placeholder')).to_have_count(0)
+
+    by_testid(alice, 'toggle-video').click()  # the SDK unpublishes alice's video: bob's track is gone
+    expect_placeholder(bob, 'alice', 'Camera off')
+    bob.screenshot(path=artifacts / f'look-agora-camera-off-{size}-light.png')
+    by_testid(alice, 'toggle-video').click()
+    expect(by_testid(bob, 'remote-placeholder')).to_have_count(0)
+    for each in contexts:
+        each.close()
