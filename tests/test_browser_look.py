@@ -93,3 +93,53 @@ def test_the_peer_shows_as_themselves_with_agora_media(agora_app, chromium, arti
     expect(by_testid(bob, 'remote-placeholder')).to_have_count(0)
     for each in contexts:
         each.close()
+
+
+def test_a_call_fills_a_phone_and_the_dashboard_comes_back_after_it(start_app, chromium, artifacts):
+    app = start_app()
+    contexts, alice, bob = two_people(chromium, app, 'phone')
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-call')).to_be_visible()
+    bob.screenshot(path=artifacts / 'look-incoming-phone-light.png')
+    by_testid(bob, 'accept-call').click()
+    wait_until_both_play(alice, bob, artifacts)
+    for page in (alice, bob):
+        view = by_testid(page, 'call-view').bounding_box()
+        assert view == {'x': 0, 'y': 0, 'width': 390, 'height': 844}
+        assert by_testid(page, 'remote-video').bounding_box()['height'] > 844 * 0.6  # the peer's video fills it
+        hang_up = by_testid(page, 'hang-up').bounding_box()
+        assert hang_up['y'] > 844 * 0.8  # within thumb reach
+        local = by_testid(page, 'local-video').bounding_box()
+        assert local['width'] < 390 / 2 and local['x'] > 390 / 2  # the self-view in a corner
+        expect(by_testid(page, 'history')).to_be_hidden()
+        expect(by_testid(page, 'me')).to_be_hidden()
+        expect(by_testid(page, 'toggle-fullscreen')).to_be_hidden()
+    alice.screenshot(path=artifacts / 'look-in-call-phone-light.png')
+
+    by_testid(bob, 'hang-up').click()
+    for page in (alice, bob):
+        expect(by_testid(page, 'call-view')).to_have_count(0)
+        expect(by_testid(page, 'history')).to_be_visible()
+        expect(by_testid(page, 'me')).to_be_visible()
+        expect(by_testid(page, 'call-notice')).to_contain_text('Call ended')
+    item = by_testid(alice, 'history-item')
+    name, result = item.get_by_text('bob', exact=True), item.get_by_text('Completed')
+    assert name.bounding_box()['y'] + name.bounding_box()['height'] <= result.bounding_box()['y'] + 1  # two lines
+    alice.screenshot(path=artifacts / 'look-dashboard-phone-light.png')
+    for each in contexts:
+        each.close()
+
+
+def test_a_desktop_call_can_go_full_screen(start_app, chromium):
+    app = start_app()
+    contexts, alice, bob = two_people(chromium, app, 'desktop')
+    by_testid(alice, 'call-bob').click()
+    by_testid(bob, 'accept-call').click()
+    expect(by_testid(alice, 'call-view')).to_be_visible()
+    assert by_testid(alice, 'call-view').bounding_box()['width'] < 1280  # in the page, beside the header
+    by_testid(alice, 'toggle-fullscreen').click()
+    alice.wait_for_function('() => document.fullscreenElement?.dataset.testid === "call-view"')
+    by_testid(alice, 'toggle-fullscreen').click()
+    alice.wait_for_function('() => document.fullscreenElement === null')
+    for each in contexts:
+        each.close()

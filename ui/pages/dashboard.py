@@ -74,7 +74,7 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
                 order = DirectoryOrder({user: status(user) for user in people})  # this tab's presence: its own order
 
             panel = CallPanel(services, live, me, client.id, call_signaling)
-            with ui.row().classes('w-full gap-4 items-start no-wrap max-md:flex-wrap'):
+            with ui.row().classes('dashboard-beside-call w-full gap-4 items-start no-wrap max-md:flex-wrap'):
                 with ui.card().classes('flex-1 min-w-72'):
                     ui.label('People').classes('text-lg font-medium')
                     directory = UserDirectory(me, order, on_call=panel.call, label=services.directory.label)
