@@ -35,7 +35,7 @@ class ServerProcess:
     `ready_path` answers."""
 
     def __init__(self, args: list[str], data_dir: Path, *, cwd: Path, ready_path: str, env: dict[str, str],
-                 timeout: float = 30, certificate: str = '') -> None:
+                 timeout: float = 90, certificate: str = '') -> None:
         self.port = free_port()
         self.url = f'{"https" if certificate else "http"}://127.0.0.1:{self.port}'
         # Served with a test's self-signed certificate: trust that one certificate.
@@ -57,7 +57,7 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f'{args} exited with {self.process.returncode}:\n{self.log()}')
             try:
-                urllib.request.urlopen(self.url + ready_path, timeout=1, context=self._tls)
+                urllib.request.urlopen(self.url + ready_path, timeout=10, context=self._tls)
                 return
             except OSError:
                 time.sleep(0.1)

@@ -16,6 +16,9 @@ CHROMIUM_ARGS = [
     '--no-first-run',
     '--disable-quic',
 ]
+# A loaded machine (CI beside other work) can take longer than Playwright's 5 s for a bcrypt sign-in; a waiting
+# assertion that holds returns as soon as it holds, so only a failing one waits this long.
+expect.set_options(timeout=15_000)
 
 
 def by_testid(page: Page, name: str):

@@ -1,20 +1,11 @@
 // Agora RTM 1.x in the browser: login with a token minted by the server, peers' online status, and call
 // invitations (send, cancel, accept, refuse). Every SDK event is passed to Python, which decides what it
 // means for the call; Python calls the methods below. RTM 1.x is a UMD script that sets window.AgoraRTM.
+import { loadAgoraRtm } from "agora_rtm_script";
+
 const LOGIN_TIMEOUT_MS = 15000; // the SDK itself gives up after 12 s; this only guards against a hang
 const MAX_SUBSCRIBED = 512; // RTM 1.x subscribes to at most 512 peers
 const QUERY_CHUNK = 256; // and queries at most 256 per call
-
-function loadScript(url) {
-  if (window.AgoraRTM) return Promise.resolve(window.AgoraRTM);
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = url;
-    script.onload = () => (window.AgoraRTM ? resolve(window.AgoraRTM) : reject(new Error("AgoraRTM missing")));
-    script.onerror = () => reject(new Error(`could not load ${url}`));
-    document.head.appendChild(script);
-  });
-}
 
 function describe(error) {
   if (!error) return "unknown error";
@@ -40,7 +31,7 @@ export default {
   methods: {
     async setUp() {
       try {
-        this.sdk = await loadScript(this.sdkUrl);
+        this.sdk = await loadAgoraRtm(this.sdkUrl);
       } catch (error) {
         this.$emit("login-failed", { reason: describe(error) });
         return false;

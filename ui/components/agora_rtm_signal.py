@@ -7,7 +7,7 @@ from typing import Any
 from nicegui import ui
 
 
-class AgoraRtmSignal(ui.element, component='agora_rtm_signal.js'):
+class AgoraRtmSignal(ui.element, component='agora_rtm_signal.js', dependencies=['agora_rtm_script.js']):
     def __init__(self, *, app_id: str, sdk_url: str, uid: str, handlers: dict[str, Callable[[Any], None]]) -> None:
         """`handlers` maps each event the component emits to a function taking the event's arguments.
 

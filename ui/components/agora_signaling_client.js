@@ -1,19 +1,10 @@
 // Agora Signaling 2.x (agora-rtm-sdk 2.3.0) in the browser: login with a token minted by the server, presence of
 // the app's people, and user-channel messages (CallAPI's transport). Every SDK event is passed to Python, which
 // decides what it means; Python calls the methods below. The SDK is a UMD script that sets window.AgoraRTM.
+import { loadAgoraRtm } from "agora_rtm_script";
+
 const LOGIN_TIMEOUT_MS = 12000; // say "cannot reach" well within 15 s, whatever the SDK's own retries
 const SEND_TIMEOUT_MS = 8000;
-
-function loadScript(url) {
-  if (window.AgoraRTM) return Promise.resolve(window.AgoraRTM);
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = url;
-    script.onload = () => (window.AgoraRTM ? resolve(window.AgoraRTM) : reject(new Error("AgoraRTM missing")));
-    script.onerror = () => reject(new Error(`could not load ${url}`));
-    document.head.appendChild(script);
-  });
-}
 
 function describe(error) {
   if (!error) return "unknown error";
@@ -46,7 +37,7 @@ export default {
   methods: {
     async setUp() {
       try {
-        const sdk = await loadScript(this.sdkUrl);
+        const sdk = await loadAgoraRtm(this.sdkUrl);
         this.client = new sdk.RTM(this.appId, this.uid, { presenceTimeout: this.presenceTimeout, logUpload: false, logLevel: "warn" });
       } catch (error) {
         this.$emit("login-failed", { reason: describe(error) });

@@ -8,7 +8,7 @@ from typing import Any
 from nicegui import ui
 
 
-class AgoraSignalingClient(ui.element, component='agora_signaling_client.js'):
+class AgoraSignalingClient(ui.element, component='agora_signaling_client.js', dependencies=['agora_rtm_script.js']):
     def __init__(self, *, app_id: str, sdk_url: str, uid: str, presence_channel: str, presence_timeout: int,
                  handlers: dict[str, Callable[[Any], None]]) -> None:
         """`handlers` maps each event the component emits to a function taking the event's arguments.
