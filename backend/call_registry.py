@@ -26,6 +26,7 @@ from typing import ParamSpec, TypeVar
 
 from .call_clock import CallClock, LoopClock, TimerHandle
 from .call_store import CallStore, Deadline, MemoryCallStore
+from .decline_reply import reply_problem
 from .signal import Signal
 
 
@@ -246,6 +247,7 @@ class Call:
     ended_by: str | None = None
     reconnecting: bool = False  # media dropped, waiting out the reconnect grace
     detail: str = ''  # e.g. the browser's reason for a media failure
+    reply: str = ''  # the callee's words with a decline, e.g. "In a meeting" (decline_reply.py)
     seq: int = 0
 
     @property
@@ -346,8 +348,11 @@ class CallRegistry:
     def accept(self, call_id: str, user: str, tab: str | None = None) -> Call:
         return self._act(Action.ACCEPT, call_id, user, callee_tab=tab)
 
-    def decline(self, call_id: str, user: str) -> Call:
-        return self._act(Action.DECLINE, call_id, user)
+    def decline(self, call_id: str, user: str, reply: str = '') -> Call:
+        """Decline a ringing call, with a reply to the caller or without ('')."""
+        if reply != '' and (problem := reply_problem(reply)):
+            raise CallRefused(problem)
+        return self._act(Action.DECLINE, call_id, user, reply=reply.strip())
 
     def cancel(self, call_id: str, user: str) -> Call:
         return self._act(Action.CANCEL, call_id, user)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from .call_registry import ENDED, RINGING, Call, CallRefused, CallRegistry, EndReason
 from .callapi_message import BY_APP, BY_PERSON, CallAction, CallMessage, MessageError, decode
+from .decline_reply import peer_reply
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class CallApiCalls:
         if message.action is CallAction.REJECT and not peer_called:
             if message.by_app == BY_APP:
                 return self._calls.refused_busy(call.id, peer)
-            return self._calls.decline(call.id, peer)
+            return self._calls.decline(call.id, peer, peer_reply(message.reject_reason))  # its words, made fit
         if message.action is CallAction.CANCEL and peer_called:
             if message.by_app == BY_APP:  # the caller's app gave up ringing: a call nobody answered
                 return self._calls.no_response(call.id, peer)
@@ -119,7 +120,8 @@ class CallApiCalls:
             return self._message(CallAction.REJECT, call, me, reject_reason='busy', by_app=BY_APP)
         if reason is EndReason.NO_ANSWER:  # as CallAPI's callee does on its own ring timeout
             return self._message(CallAction.CANCEL, call, me, by_app=BY_APP)
-        return self._message(CallAction.REJECT, call, me, by_app=BY_PERSON)
+        # A decline's reply is CallAPI's rejectReason; without one the field is left out, as CallAPI leaves it.
+        return self._message(CallAction.REJECT, call, me, reject_reason=call.reply or None, by_app=BY_PERSON)
 
     def _message(self, action: CallAction, call: Call, me: str, **fields: object) -> CallMessage:
         sender, receiver = self._id_of(me), self._id_of(call.peer_of(me))

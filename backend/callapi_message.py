@@ -87,9 +87,9 @@ def decode(text: str) -> CallMessage:
     if action in (CallAction.VIDEO_CALL, CallAction.AUDIO_CALL) and \
             (not isinstance(room, str) or not _ROOM.fullmatch(room)):
         raise MessageError('fromRoomId is not an RTC channel name')
-    reason = data.get('rejectReason')
-    if reason is not None and (not isinstance(reason, str) or len(reason) > 200):
-        raise MessageError('rejectReason is not a short text')
+    reason = data.get('rejectReason')  # any length: a long one is cut for showing (decline_reply.peer_reply)
+    if reason is not None and not isinstance(reason, str):
+        raise MessageError('rejectReason is not a text')
     flag = data.get('rejectByInternal' if action is CallAction.REJECT else 'cancelCallByInternal')
     if flag is not None and (type(flag) is not int or flag not in (BY_PERSON, BY_APP)):
         raise MessageError('rejectByInternal / cancelCallByInternal is not 0 or 1')

@@ -62,6 +62,7 @@ class CallRecord(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
     ended_at: Mapped[datetime] = mapped_column()
+    reply: Mapped[str | None] = mapped_column(String(120), default=None)  # the callee's words with a decline
 
 
 def create_database(url: str) -> sessionmaker:

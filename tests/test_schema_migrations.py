@@ -38,7 +38,7 @@ def test_a_new_database_has_exactly_the_models_schema(tmp_path):
     engine = create_engine(f'sqlite:///{tmp_path}/new.db')
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-        assert connection.exec_driver_sql('SELECT version_num FROM alembic_version').scalar() == '0002'
+        assert connection.exec_driver_sql('SELECT version_num FROM alembic_version').scalar() == '0003'
     engine.dispose()
 
 

@@ -36,6 +36,8 @@ def end_notice(call: Call, me: str, peer_name: str = '') -> str:
     if reason is EndReason.BUSY:
         return f'{name} is on another call' if calling else f'Missed call from {name} while you were on another call'
     if reason is EndReason.DECLINED:
+        if call.reply:  # the reply itself is shown beside these words (decline-reason), as text
+            return f'{name} replied:' if calling else f'You replied to {name}:'
         return f'{name} declined' if calling else f'You declined the call from {name}'
     if reason is EndReason.NO_ANSWER:
         return 'No answer' if calling else f'Missed call from {name}'
@@ -75,5 +77,7 @@ def history_result(entry: HistoryEntry) -> str:
         return f'{HISTORY_RESULTS.get(entry.result, "Completed")} · {clock(entry.duration)}'
     if entry.missed:
         return 'Missed'
+    if entry.reply:
+        return f'{HISTORY_RESULTS[entry.result]} · “{entry.reply}”'
     return HISTORY_RESULTS[entry.result]
 

@@ -43,9 +43,9 @@ class AgoraRtmSignaling(CallSignaling):
         self._session.accept(call_id)
         super().accept(call_id)
 
-    def decline(self, call_id: str) -> None:
-        self._session.refuse(call_id, 'declined')
-        super().decline(call_id)
+    def decline(self, call_id: str, reply: str = '') -> None:
+        self._session.refuse(call_id, reply or 'declined')  # the reply travels as the invitation's response
+        super().decline(call_id, reply)
 
     def follow(self, call: Call, before: Call | None) -> None:
         """A call that ended: withdraw its Agora invitation if it is still out there."""

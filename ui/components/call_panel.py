@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from nicegui import ui
+from nicegui.elements.mixins.text_element import TextElement
 
 from backend.call_registry import ACTIVE, CONNECTING, RINGING, Call, CallRefused
 from backend.services import Services
@@ -56,6 +57,8 @@ class CallPanel:
         self._sound_chip.set_visibility(False)
         self._notice = hook(ui.label(), 'call-notice').classes('self-center text-base font-medium text-grey-9 '
                                                              'bg-amber-1 rounded px-3 py-1')
+        with self._notice:  # a decline's reply, after the words of the notice: shown as text, never as HTML
+            self._reason = hook(TextElement(tag='span', text=''), 'decline-reason').classes('italic')
         self._notice.set_visibility(False)
         self._area = ui.column().classes('w-full')
         self._media = TabMedia(services, me, tab, act=self._act, send=self._relay,
@@ -96,7 +99,8 @@ class CallPanel:
             return  # stale or repeated
         if current is not None and current.live and call.id != current.id:
             if not call.live:  # news of another attempt (e.g. someone found us busy) must not end this call's view
-                self._say(end_notice(call, self.me, self._services.directory.label(call.peer_of(self.me))))
+                self._say(end_notice(call, self.me, self._services.directory.label(call.peer_of(self.me))),
+                          call.reply)
             return
         self._call = call
         self._signaling.follow(call, current)
@@ -109,7 +113,7 @@ class CallPanel:
         elif self._view is not None:
             self._view.show(call)
         if not call.live:
-            self._say(end_notice(call, self.me, self._services.directory.label(call.peer_of(self.me))))
+            self._say(end_notice(call, self.me, self._services.directory.label(call.peer_of(self.me))), call.reply)
         elif kind == 'elsewhere' and self.me == call.callee:
             self._say(ANSWERED_ELSEWHERE)
         elif kind != 'elsewhere':
@@ -134,7 +138,8 @@ class CallPanel:
         with self._area:
             if kind == 'incoming':
                 self._ringing = incoming_banner(peer, on_accept=lambda: self._signaling.accept(call.id),
-                                                on_decline=lambda: self._signaling.decline(call.id), avatar=avatar)
+                                                on_decline=lambda reply: self._signaling.decline(call.id, reply),
+                                                avatar=avatar)
                 self._sounds.alert(f'📞 {peer} is calling', f'Open {self._services.settings.app_name} to answer')
             elif kind == 'outgoing':
                 self._ringing = outgoing_panel(peer, on_cancel=lambda: self._act(call.id, self._calls.cancel),
@@ -167,8 +172,10 @@ class CallPanel:
         if self._view is not None:
             self._view.tick()
 
-    def _say(self, text: str) -> None:
-        self._notice.set_text(text)
+    def _say(self, text: str, reply: str = '') -> None:
+        self._notice.set_text(f'{text} ' if reply else text)  # the space before the reply, for every reader
+        self._reason.set_text(reply)
+        self._reason.set_visibility(bool(reply))
         self._notice.set_visibility(bool(text))
 
     # ---- WebRTC signals between the two tabs ----

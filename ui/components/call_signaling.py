@@ -39,8 +39,9 @@ class CallSignaling:
     def accept(self, call_id: str) -> None:
         self._act(call_id, self._calls.accept, self.tab)
 
-    def decline(self, call_id: str) -> None:
-        self._act(call_id, self._calls.decline)
+    def decline(self, call_id: str, reply: str = '') -> None:
+        """Decline with the callee's reply ('': none), a reply that passed backend/decline_reply.py's check."""
+        self._act(call_id, self._calls.decline, reply)
 
     def follow(self, call: Call, before: Call | None) -> None:
         """Each new snapshot this tab shows of its user's call (`before`: the one it showed until now)."""

@@ -26,6 +26,15 @@ class CallMedia(Protocol):
 TOGGLE_FULLSCREEN = ('() => document.fullscreenElement ? document.exitFullscreen() '
                      ': document.querySelector(".call-view").requestFullscreen()')
 QUALITY_COLORS = {'good': 'positive', 'fair': 'warning', 'poor': 'negative', 'lost': 'negative'}
+# What a toggle does now, per kind and whether it is sending: its label for screen readers and its tooltip.
+TOGGLE_LABELS = {('audio', True): 'Mute microphone', ('audio', False): 'Unmute microphone',
+                 ('video', True): 'Turn camera off', ('video', False): 'Turn camera on'}
+
+
+def labelled(button: ui.button, label: str) -> ui.button:
+    """An icon button's name for screen readers (its icon's ligature text otherwise) and its tooltip."""
+    button.props['aria-label'] = button.props['title'] = label
+    return button
 
 
 class CallView(ui.card):
@@ -43,19 +52,20 @@ class CallView(ui.card):
             with ui.row().classes('call-controls w-full items-center justify-center gap-3 p-3'):
                 self._duration = hook(ui.label('00:00'), 'call-duration').classes('font-mono text-grey-4 mr-4')
                 self._audio_button = hook(ui.button(icon='mic', on_click=lambda: self._toggle('audio')),
-                                          'toggle-audio') \
-                    .props('round color=grey-8 title="Mute or unmute your microphone"')
+                                          'toggle-audio').props('round color=grey-8')
                 self._video_button = hook(ui.button(icon='videocam', on_click=lambda: self._toggle('video')),
-                                          'toggle-video').props('round color=grey-8 title="Turn your camera off or on"')
-                with ui.button(icon='settings').props('round flat color=grey-5 title="Camera and microphone"'):
+                                          'toggle-video').props('round color=grey-8')
+                labelled(self._audio_button, TOGGLE_LABELS['audio', True])
+                labelled(self._video_button, TOGGLE_LABELS['video', True])
+                with labelled(ui.button(icon='settings').props('round flat color=grey-5'), 'Camera and microphone'):
                     self._devices_menu = ui.menu().on('before-show', self._load_devices)
                 self._network = self._network_indicator()
                 # In the browser: only a click may ask for full screen (and the browser's Esc leaves it)
                 hook(ui.button(icon='fullscreen'), 'toggle-fullscreen').classes('call-fullscreen-button') \
                     .props('round flat color=grey-5 title="Full screen" aria-label="Full screen"') \
                     .on('click', js_handler=TOGGLE_FULLSCREEN)
-                hook(ui.button(icon='call_end', on_click=on_hang_up), 'hang-up') \
-                    .props('round color=negative title="Hang up"')
+                labelled(hook(ui.button(icon='call_end', on_click=on_hang_up), 'hang-up').props('round color=negative'),
+                         'Hang up')
             self.media = media_for(self._stage.local_video_id, self._stage.remote_video_id)
         self.show(call)
 
@@ -92,8 +102,8 @@ class CallView(ui.card):
         with ui.row().classes('items-center gap-1 no-wrap') as row:
             self._quality_icon = ui.icon('signal_cellular_alt', size='sm')
             self._quality = hook(ui.label(), 'network-quality').classes('text-sm text-grey-4')
-            self._details_button = hook(ui.button(icon='info_outline'), 'connection-details') \
-                .props('round flat dense color=grey-5 title="Connection details"')
+            self._details_button = labelled(hook(ui.button(icon='info_outline'), 'connection-details')
+                                            .props('round flat dense color=grey-5'), 'Connection details')
             with self._details_button, ui.menu(), ui.grid(columns=2).classes('p-3 gap-x-4 gap-y-1 text-sm'):
                 ui.label('Connection details').classes('col-span-2 font-medium')
                 self._details = {}
@@ -124,6 +134,7 @@ class CallView(ui.card):
         self.media.set_enabled(kind, on)
         button, icon = (self._audio_button, 'mic') if kind == 'audio' else (self._video_button, 'videocam')
         button.props(f'icon={icon if on else icon + "_off"} color={"grey-8" if on else "negative"}')
+        labelled(button, TOGGLE_LABELS[kind, on])
 
     async def _load_devices(self) -> None:
         devices = await self.media.devices()

@@ -1,12 +1,16 @@
 // A ringing call as ONE element (the server builds one on every tab of both people at each invitation): the icon,
 // the other person's avatar, the words and the seconds left. The element's text is the other person's name; its
 // buttons come in the `actions` slot, as elements of their own whose clicks Python handles. The calling tab shows
-// the caller's own camera beside them (the media component plays into the video by its id).
+// the caller's own camera beside them (the media component plays into the video by its id). The callee's banner is
+// an alert (an assertive live region): a screen reader says "alice is calling you" as it appears; the seconds left,
+// which change every second, are left out of it (aria-live off), and so are the replies opened under it (the
+// `replies` slot).
 import PersonAvatar from "person_avatar";
 
 export default {
   template: `
-    <q-card class="nicegui-card w-full" :class="incoming ? 'bg-primary text-white' : ''">
+    <q-card class="nicegui-card w-full" :class="incoming ? 'bg-primary text-white' : ''"
+            :role="incoming ? 'alert' : null" :aria-live="incoming ? 'assertive' : null">
       <div class="row w-full items-center gap-4">
         <q-icon v-if="incoming" name="ring_volume" size="lg" class="animate-bounce" />
         <q-spinner-audio v-else size="lg" color="primary" />
@@ -17,13 +21,14 @@ export default {
             <span class="text-lg">is calling you</span>
           </div>
           <div v-else class="text-xl font-semibold">Calling <slot></slot>…</div>
-          <div class="text-sm" :class="incoming ? 'opacity-80' : 'text-grey-7'">{{ countdown }}</div>
+          <div class="text-sm" :class="incoming ? 'opacity-80' : 'text-grey-7'" aria-live="off">{{ countdown }}</div>
         </div>
         <video v-if="previewId" :id="previewId" data-testid="outgoing-preview" autoplay playsinline :muted="true"
                class="rounded shadow" title="Your camera: this is what they will see"
                style="width: 160px; aspect-ratio: 16 / 9; transform: scaleX(-1); background: #222"></video>
         <slot name="actions"></slot>
       </div>
+      <div aria-live="off"><slot name="replies"></slot></div>
     </q-card>`,
   components: { PersonAvatar },
   props: { incoming: Boolean, countdown: String, previewId: String, avatar: Object },

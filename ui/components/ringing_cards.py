@@ -11,6 +11,7 @@ from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
 from ..testids import hook
+from .decline_replies import decline_replies
 from .person_avatar import AVATAR_JS
 
 
@@ -35,12 +36,27 @@ class RingingCard(TextElement, component='ringing_cards.js', dependencies=[AVATA
         return [self.text, words, self._props['countdown']]
 
 
-def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Callable[[], None], *,
+def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Callable[[str], None], *,
                     avatar: dict[str, str]) -> RingingCard:
+    """`on_decline(reply)`: declined with the callee's reply, or without one ('')."""
     banner = hook(RingingCard(caller, avatar=avatar, incoming=True), 'incoming-call')
     banner.mark('incoming-call', 'incoming-caller')  # the simulated user reads the caller's name from the text
+
+    replies: list[ui.column] = []  # built on the first click
+
+    def toggle_replies() -> None:
+        if replies:
+            replies[0].set_visibility(not replies[0].visible)
+        else:
+            with banner.add_slot('replies'):
+                replies.append(decline_replies(on_decline))
+        more.props['aria-expanded'] = 'true' if replies[0].visible else 'false'
+
     with banner.add_slot('actions'):
-        hook(ui.button('Decline', icon='call_end', color='negative', on_click=on_decline), 'decline-call')
+        hook(ui.button('Decline', icon='call_end', color='negative', on_click=lambda: on_decline('')), 'decline-call')
+        more = hook(ui.button('Decline with a message', icon='chat', color='white', on_click=toggle_replies),
+                    'decline-with-message').props('outline')
+        more.props['aria-expanded'] = 'false'
         hook(ui.button('Accept', icon='videocam', color='positive', on_click=on_accept), 'accept-call')
     return banner
 

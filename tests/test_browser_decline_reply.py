@@ -1,0 +1,73 @@
+"""Decline with a message and the keyboard, in the embedded mode, in two real Chromium contexts."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import by_testid
+from .decline_steps import (
+    HTML_REPLY,
+    decline_with_a_quick_reply_by_keyboard,
+    decline_with_own_words,
+    expect_a_visible_focus_ring,
+    expect_the_banner_announced,
+    expect_the_reply_seen,
+    focused,
+    refused_replies_send_nothing,
+    tab_to,
+)
+from .test_browser_calls import two_people  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def test_keyboard_only_accept_and_labels_that_say_what_the_buttons_do(two_people):  # noqa: F811
+    _, alice, bob = two_people
+    by_testid(alice, 'call-bob').click()
+    expect_the_banner_announced(bob, 'alice')
+    bob.locator('body').focus()
+    tab_to(bob, 'decline-call')
+    expect_a_visible_focus_ring(bob, 'decline-call')
+    for next_one in ('decline-with-message', 'accept-call'):  # the banner's own order
+        bob.keyboard.press('Tab')
+        assert focused(bob) == next_one
+    expect_a_visible_focus_ring(bob, 'accept-call')
+    bob.keyboard.press('Enter')
+    for page in (alice, bob):
+        expect(by_testid(page, 'call-view')).to_be_visible()
+    controls = {name: by_testid(bob, name) for name in ('toggle-audio', 'toggle-video', 'hang-up')}
+    expect(controls['toggle-audio']).to_have_attribute('aria-label', 'Mute microphone')
+    expect(controls['toggle-video']).to_have_attribute('aria-label', 'Turn camera off')
+    expect(controls['hang-up']).to_have_attribute('aria-label', 'Hang up')
+    controls['toggle-audio'].focus()
+    bob.keyboard.press('Space')
+    expect(controls['toggle-audio']).to_have_attribute('aria-label', 'Unmute microphone')
+    controls['toggle-video'].focus()
+    bob.keyboard.press('Enter')
+    expect(controls['toggle-video']).to_have_attribute('aria-label', 'Turn camera on')
+    snapshot = by_testid(bob, 'call-view').aria_snapshot()
+    for name in ('Unmute microphone', 'Turn camera on', 'Camera and microphone', 'Hang up'):
+        assert f'- button "{name}"' in snapshot, snapshot
+    tab_to(bob, 'hang-up')
+    expect_a_visible_focus_ring(bob, 'hang-up')
+    bob.keyboard.press('Enter')
+    expect(by_testid(alice, 'call-notice')).to_contain_text('bob hung up')
+
+
+def test_decline_with_a_quick_reply(two_people):  # noqa: F811
+    _, alice, bob = two_people
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+    decline_with_a_quick_reply_by_keyboard(bob, 'In a meeting')
+    expect_the_reply_seen(alice, bob, 'In a meeting')
+
+
+def test_decline_with_own_words_shown_as_text(two_people):  # noqa: F811
+    _, alice, bob = two_people
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+    refused_replies_send_nothing(alice, bob)
+    decline_with_own_words(bob, HTML_REPLY)
+    expect_the_reply_seen(alice, bob, HTML_REPLY)
+    alice.reload()  # read back from the database
+    expect(by_testid(alice, 'history-item')).to_contain_text(f'Declined · “{HTML_REPLY}”')
