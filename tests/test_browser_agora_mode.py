@@ -11,6 +11,16 @@ from playwright.sync_api import expect
 from tokens import parse_token, verify_token
 
 from .browser import by_testid, expect_the_device_menu_to_show_what_is_in_use, register
+from .decline_steps import (
+    HTML_REPLY,
+    decline_with_a_quick_reply_by_keyboard,
+    decline_with_own_words,
+    expect_a_visible_focus_ring,
+    expect_the_banner_announced,
+    expect_the_reply_seen,
+    refused_replies_send_nothing,
+    tab_to,
+)
 from .fake_agora_cloud import FakeAgoraCloud
 from .test_browser_video_call import remote_playing
 
@@ -69,10 +79,10 @@ def wait_until_connected(*pages) -> None:
         expect(page.get_by_text('Connecting…')).to_have_count(0)
 
 
-def start_call(cloud: FakeAgoraCloud, alice, bob) -> dict:
-    """alice calls bob; returns the `send` record of the invitation."""
+def start_call(cloud: FakeAgoraCloud, alice, bob, since: int = 0) -> dict:
+    """alice calls bob; returns the `send` record of the invitation (the first after log position `since`)."""
     by_testid(alice, 'call-bob').click()
-    sent = cloud.wait_for_call('send', uid='alice')
+    sent = cloud.wait_for_call('send', uid='alice', since=since)
     expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
     return sent
 
@@ -244,3 +254,36 @@ def test_the_device_menu_shows_the_camera_and_microphone_in_use(people, cloud):
     by_testid(bob, 'accept-call').click()
     wait_until_connected(alice, bob)
     expect_the_device_menu_to_show_what_is_in_use(bob)
+
+
+def test_decline_with_a_reply_is_the_rtm_response(people, cloud):
+    _, alice, bob = people
+    start_call(cloud, alice, bob)
+    expect_the_banner_announced(bob, 'alice')
+    decline_with_a_quick_reply_by_keyboard(bob, 'Call you in 5 minutes')
+    refused = cloud.wait_for_call('refuse', uid='bob')
+    assert refused['invitation']['response'] == 'Call you in 5 minutes'
+    expect_the_reply_seen(alice, bob, 'Call you in 5 minutes')
+    mark = cloud.mark()
+    start_call(cloud, alice, bob, since=mark)
+    refused_replies_send_nothing(alice, bob)
+    assert not [call for call in cloud.calls()[mark:] if call['method'] == 'refuse']
+    decline_with_own_words(bob, HTML_REPLY)
+    refused = cloud.wait_for_call('refuse', uid='bob', since=mark)
+    assert refused['invitation']['response'] == HTML_REPLY
+    expect_the_reply_seen(alice, bob, HTML_REPLY)
+
+
+def test_keyboard_only_accept(people, cloud):
+    _, alice, bob = people
+    start_call(cloud, alice, bob)
+    bob.locator('body').focus()
+    tab_to(bob, 'accept-call')
+    expect_a_visible_focus_ring(bob, 'accept-call')
+    bob.keyboard.press('Enter')
+    cloud.wait_for_call('accept', uid='bob')
+    wait_until_connected(alice, bob)
+    expect(by_testid(bob, 'toggle-audio')).to_have_attribute('aria-label', 'Mute microphone')
+    by_testid(bob, 'toggle-audio').focus()
+    bob.keyboard.press('Enter')
+    expect(by_testid(bob, 'toggle-audio')).to_have_attribute('aria-label', 'Unmute microphone')

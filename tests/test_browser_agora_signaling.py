@@ -12,10 +12,19 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from backend.decline_reply import peer_reply
 from tokens import parse_token, verify_token
 
 from .browser import by_testid, register
 from .callapi_peer import CALLING, PREPARED, CallApiPeer
+from .decline_steps import (
+    HTML_REPLY,
+    decline_with_a_quick_reply_by_keyboard,
+    decline_with_own_words,
+    expect_the_banner_announced,
+    expect_the_reply_seen,
+    refused_replies_send_nothing,
+)
 from .fake_agora_cloud import FakeAgoraCloud
 from .test_browser_agora_mode import wait_until_connected
 
@@ -241,3 +250,39 @@ def test_two_ringboard_users_talk_over_signaling_2x_with_numeric_rtc_uids(world,
     expect(by_testid(bob, 'call-notice')).to_contain_text('alice hung up')
     is_callapis(last_text(cloud, ALICE, BOB), 4, ALICE, BOB)
     assert 'CallAPI message' not in app.log()  # each side's echo of the registry is no warning (INFO, not shown)
+
+
+def test_a_decline_reply_travels_as_callapis_reject_reason(world, cloud):
+    _, alice, bob, carol = world
+    # Between ringboard users: a quick reply, by keyboard only; then words of bob's own, shown as text.
+    quick = "Can't talk now, I'll call you back"
+    by_testid(alice, 'call-bob').click()
+    expect_the_banner_announced(bob, 'alice')
+    decline_with_a_quick_reply_by_keyboard(bob, quick)
+    expect_the_reply_seen(alice, bob, quick)
+    is_callapis(last_text(cloud, BOB, ALICE), 3, BOB, ALICE, rejectReason=quick, rejectByInternal=0)
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+    sent = len(cloud.user_messages)
+    refused_replies_send_nothing(alice, bob)
+    assert [m for m in cloud.user_messages[sent:] if m['from'] == str(BOB)] == []  # nothing from bob
+    decline_with_own_words(bob, HTML_REPLY)
+    expect_the_reply_seen(alice, bob, HTML_REPLY)
+    is_callapis(last_text(cloud, BOB, ALICE), 3, BOB, ALICE, rejectReason=HTML_REPLY, rejectByInternal=0)
+    # A CallAPI app's rejectReason is its reply: shown to the ringboard caller as text, cut to a short line.
+    by_testid(alice, 'call-carol').click()
+    carol.wait_for(lambda peer: peer.state == CALLING)
+    long_reason = HTML_REPLY + '\n' + 'z' * 150
+    carol.reject(long_reason)
+    expect(by_testid(alice, 'decline-reason')).to_have_text(peer_reply(long_reason))
+    expect(by_testid(alice, 'call-notice')).to_contain_text('carol replied:')
+    expect(by_testid(alice, 'history-item').first).to_contain_text(f'Declined · “{HTML_REPLY} zzz')
+    assert alice.locator('[data-testid="call-notice"] img, [data-testid="history"] img').count() == 0
+    # ringboard declines a CallAPI app's call with a quick reply: CallAPI's reject(uid, reason).
+    assert carol.call(BOB, 'room-reply')
+    expect(by_testid(bob, 'incoming-caller')).to_have_text('carol')
+    by_testid(bob, 'decline-with-message').click()
+    by_testid(bob, 'quick-reply').filter(has_text='In a meeting').click()
+    carol.wait_for(lambda peer: peer.events[-1:] == ['remoteRejected'])
+    is_callapis(last_text(cloud, BOB, CAROL), 3, BOB, CAROL, rejectReason='In a meeting', rejectByInternal=0)
+    expect(by_testid(bob, 'call-notice')).to_have_text('You replied to carol: In a meeting')

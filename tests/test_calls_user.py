@@ -53,6 +53,29 @@ async def test_decline(create_user):
     await should_read(alice, 'status-bob', 'online')
 
 
+async def test_decline_with_a_reply(create_user):
+    alice, bob = await two_users(create_user)
+    alice.find(marker='call-bob').click()
+    await should_read(bob, 'incoming-caller', 'alice')
+    bob.find(marker='decline-with-message').click()
+    reply_text = next(iter(bob.find(marker='reply-text').elements))
+    bob.find(marker='send-reply').click()
+    assert 'Type a reply first' in reply_text.error  # an empty reply: nothing sent
+    bob.find(marker='reply-text').type('x' * 121)
+    bob.find(marker='send-reply').click()
+    assert 'at most 120 characters' in reply_text.error
+    await bob.should_see(marker='incoming-call')
+    await alice.should_see(marker='outgoing-call')
+    bob.find(marker='reply-text').clear()
+    bob.find(marker='quick-reply', content='In a meeting').click()
+    await should_read(alice, 'decline-reason', 'In a meeting')
+    await should_read(alice, 'call-notice', 'bob replied: ')
+    await should_read(bob, 'call-notice', 'You replied to alice: ')
+    for user in (alice, bob):
+        await user.should_not_see(marker='incoming-call')
+        await should_have_history(user, 'Declined · “In a meeting”')
+
+
 async def test_cancel_gives_the_callee_a_missed_call(create_user):
     alice, bob = await two_users(create_user)
     alice.find(marker='call-bob').click()
