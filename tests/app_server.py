@@ -31,12 +31,12 @@ def stop_process(process: subprocess.Popen) -> None:
 
 
 class ServerProcess:
-    """`python ARGS` on a free local port (PORT, HOST), logging to `server.log` in `data_dir`, up once
+    """`python ARGS` on `port` or a free local port (PORT, HOST), logging to `server.log` in `data_dir`, up once
     `ready_path` answers."""
 
     def __init__(self, args: list[str], data_dir: Path, *, cwd: Path, ready_path: str, env: dict[str, str],
-                 timeout: float = 90, certificate: str = '') -> None:
-        self.port = free_port()
+                 timeout: float = 90, certificate: str = '', port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f'{"https" if certificate else "http"}://127.0.0.1:{self.port}'
         # Served with a test's self-signed certificate: trust that one certificate.
         self._tls = ssl.create_default_context(cafile=certificate) if certificate else None
@@ -73,10 +73,10 @@ class ServerProcess:
 
 
 class AppServer(ServerProcess):
-    def __init__(self, data_dir: Path, **settings: str) -> None:
+    def __init__(self, data_dir: Path, *, port: int | None = None, timeout: float = 90, **settings: str) -> None:
         # ringboard's own NICEGUI_TUNING goes with NiceGUI's variables above: the test run's is passed on
         # (tests/run.sh runs the call tests with NICEGUI_TUNING=off too; empty means on, and keeps .env out).
         tuning = os.environ.get('NICEGUI_TUNING', '')
         super().__init__(['main.py'], data_dir, cwd=PROJECT_DIR, ready_path='/login',
                          env={'DATA_DIR': str(data_dir), 'NICEGUI_TUNING': tuning, **settings},
-                         certificate=settings.get('SSL_CERTFILE', ''))
+                         certificate=settings.get('SSL_CERTFILE', ''), port=port, timeout=timeout)

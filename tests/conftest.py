@@ -10,6 +10,8 @@ import pytest
 from backend.call_store import CallStore, MemoryCallStore
 
 from .app_server import AppServer
+from .cluster import Cluster
+from .postgres_server import PostgresServer
 from .redis_server import RedisServer
 from .turn_server import TurnServer
 
@@ -100,3 +102,42 @@ def new_call_store(request: pytest.FixtureRequest) -> Iterator[Callable[[], Call
     yield new
     for store in stores:
         store.close()
+
+
+@pytest.fixture(scope='session')
+def postgres_server() -> Iterator[PostgresServer]:
+    """Debian's PostgreSQL 15 on a free loopback port for the whole run; each user of it takes a new database."""
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=['sqlite', 'postgresql'])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty database: an SQLite file, or a database on the real PostgreSQL server (tests that take this
+    run on both)."""
+    if request.param == 'sqlite':
+        return f'sqlite:///{tmp_path}/ringboard.db'
+    return request.getfixturevalue('postgres_server').new_database()
+
+
+@pytest.fixture
+def start_cluster(tmp_path: Path, postgres_server: PostgresServer) -> Iterator[Callable[..., Cluster]]:
+    """Starts `processes` app processes (default 2) with the given settings behind HAProxy, sharing their own
+    Redis and a new PostgreSQL database; stopped after the test."""
+    clusters: list[Cluster] = []
+
+    def start(processes: int = 2, **settings: str) -> Cluster:
+        database = postgres_server.new_database()
+        clusters.append(Cluster(tmp_path / f'cluster{len(clusters)}', database, processes, **settings))
+        return clusters[-1]
+
+    yield start
+    for cluster in clusters:
+        cluster.stop()
+
+
+@pytest.fixture
+def cluster(start_cluster: Callable[..., Cluster]) -> Cluster:
+    """Two app processes behind HAProxy, with Redis and PostgreSQL (tests/cluster.py)."""
+    return start_cluster()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs them: Python packages from PyPI, and from Debian where missing Chromium for
 # the browser tests (never a browser download of the test tool's own), coturn for the TURN tests, openssl for
-# the HTTPS tests' certificate and redis-server for the call registry's Redis store.
+# the HTTPS tests' certificate, redis-server for the Redis store, PostgreSQL 15 for the database tests and HAProxy
+# for the tests of several processes behind a proxy (each test starts its own servers: no service is used).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,8 @@ missing=()
 command -v turnserver >/dev/null || missing+=(coturn)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v redis-server >/dev/null || missing+=(redis-server)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
+command -v haproxy >/dev/null || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -q

@@ -1,9 +1,8 @@
-"""Accounts on a real SQLite file: the username and password rules, bcrypt, one message for any wrong pair,
-the login throttle and case-insensitive uniqueness under concurrent registrations."""
+"""Accounts on a real SQLite file and on a real PostgreSQL server: the username and password rules, bcrypt, one
+message for any wrong pair, the login throttle and case-insensitive uniqueness under concurrent registrations."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import bcrypt
 import pytest
@@ -28,8 +27,8 @@ class FakeClock:
 
 
 @pytest.fixture
-def sessions(tmp_path: Path):
-    factory = create_database(f'sqlite:///{tmp_path}/a.db')
+def sessions(database_url: str):
+    factory = create_database(database_url)
     yield factory
     dispose(factory)
 
@@ -164,8 +163,8 @@ def test_password_is_stored_as_bcrypt_hash_never_as_text(accounts, sessions):
     assert hashes[0] != hashes[1], 'every hash needs its own salt'
 
 
-def test_users_and_passwords_survive_a_new_accounts_object(tmp_path):
-    url = f'sqlite:///{tmp_path}/persist.db'
+def test_users_and_passwords_survive_a_new_accounts_object(database_url):
+    url = database_url
     first = create_database(url)
     Accounts(first, bcrypt_rounds=4).register('alice', PASSWORD)
     dispose(first)

@@ -1,10 +1,10 @@
-"""The call history on a real SQLite file: one row per call, per-user views, missed calls."""
+"""The call history on a real SQLite file and on a real PostgreSQL server: one row per call, per-user views, missed
+calls."""
 from __future__ import annotations
 
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -21,8 +21,8 @@ NAMES = ('alice', 'bob', 'carol')
 
 
 class Setup:
-    def __init__(self, tmp_path: Path, start: float) -> None:
-        self.sessions = create_database(f'sqlite:///{tmp_path}/t.db')
+    def __init__(self, database_url: str, start: float) -> None:
+        self.sessions = create_database(database_url)
         accounts = Accounts(self.sessions, bcrypt_rounds=4)
         for name in NAMES:
             accounts.register(name, 'password1')
@@ -73,8 +73,8 @@ class Setup:
 
 
 @pytest.fixture
-def h(tmp_path: Path):
-    setup = Setup(tmp_path, start=time.time() - 86_400)  # a day ago, so mark_seen (real time) comes later
+def h(database_url: str):
+    setup = Setup(database_url, start=time.time() - 86_400)  # a day ago, so mark_seen (real time) comes later
     yield setup
     setup.close()
 
@@ -200,11 +200,11 @@ def test_no_calls_no_entries(h: Setup) -> None:
     h.history.mark_seen('nobody')  # harmless
 
 
-def test_history_survives_a_new_session_factory(tmp_path: Path) -> None:
-    setup = Setup(tmp_path, start=time.time() - 100)
+def test_history_survives_a_new_session_factory(database_url: str) -> None:
+    setup = Setup(database_url, start=time.time() - 100)
     call = setup.completed('alice', 'bob', talk=7)
     setup.close()
-    reopened = CallHistory(create_database(f'sqlite:///{tmp_path}/t.db'))
+    reopened = CallHistory(create_database(database_url))
     [entry] = reopened.entries('bob')
     assert (entry.call_id, entry.outgoing, entry.peer, entry.result) == (call.id, False, 'alice', EndReason.COMPLETED)
     assert entry.duration == pytest.approx(7, abs=1e-3)

@@ -4,7 +4,9 @@ history entry intact."""
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
+import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +20,7 @@ from backend.accounts import Accounts
 from backend.call_history import CallHistory
 from backend.database import Base, User, create_database, dispose
 
+from .app_server import PROJECT_DIR
 from .test_browser_auth import DEFAULTS
 
 # backend/database.py as the last release before migrations shipped it (it made its tables with create_all).
@@ -33,17 +36,17 @@ def release_database_module():
     return module
 
 
-def test_a_new_database_has_exactly_the_models_schema(tmp_path):
-    dispose(create_database(f'sqlite:///{tmp_path}/new.db'))
-    engine = create_engine(f'sqlite:///{tmp_path}/new.db')
+def test_a_new_database_has_exactly_the_models_schema(database_url):
+    dispose(create_database(database_url))
+    engine = create_engine(database_url)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert connection.exec_driver_sql('SELECT version_num FROM alembic_version').scalar() == '0003'
     engine.dispose()
 
 
-def test_migrating_twice_changes_nothing(tmp_path):
-    url = f'sqlite:///{tmp_path}/again.db'
+def test_migrating_twice_changes_nothing(database_url):
+    url = database_url
     sessions = create_database(url)
     Accounts(sessions, bcrypt_rounds=4).register('alice', PASSWORD)
     dispose(sessions)
@@ -99,3 +102,25 @@ def test_a_release_database_starts_under_the_new_code_intact(tmp_path, start_app
         assert history.missed_count('alice') == 1
     finally:
         dispose(sessions)
+
+
+def test_processes_starting_at_once_on_a_new_postgresql_database_migrate_it_once(postgres_server):
+    """Several processes behind a proxy (deploy/) start together: before the migration lock, all but one failed
+    with "relation users already exists"."""
+    url = postgres_server.new_database()
+    # Each process imports, then waits for a line on its standard input: all four migrate at the same moment.
+    starts = [subprocess.Popen([sys.executable, '-c', f'import sys; from backend.database import create_database; '
+                                                      f'sys.stdin.readline(); create_database({url!r})'],
+                               cwd=PROJECT_DIR, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for _ in range(4)]
+    time.sleep(3)  # the imports
+    for start in starts:
+        start.stdin.write('go\n')
+        start.stdin.close()
+    for start in starts:
+        assert start.wait(60) == 0, start.stderr.read()
+        start.stderr.close()
+    sessions = create_database(url)
+    Accounts(sessions, bcrypt_rounds=4).register('alice', PASSWORD)
+    assert [account.username for account in Accounts(sessions, bcrypt_rounds=4).all()] == ['alice']
+    dispose(sessions)

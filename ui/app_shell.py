@@ -9,6 +9,7 @@ from backend.services import Services
 from . import nicegui_tuning
 from .agora_sdk import serve_local_sdks
 from .branding import apply_branding
+from .health import add_health_route
 from .live_updates import LiveUpdates
 from .pages import register_pages
 from .secure_cookies import secure_cookies_over_https
@@ -24,6 +25,7 @@ def start_app(app: App, services: Services) -> None:
     secure_cookies_over_https(app)
     app.add_middleware(LoginRequired)
     add_session_routes(app)
+    add_health_route(app)
     serve_local_sdks(app, services.settings)
     apply_branding(app, services.settings)
     add_stylesheets()

@@ -27,9 +27,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from .branding import LOGO_ROUTE
+from .health import HEALTH_PATH
 
 HOP_PATH = '/session'  # where a browser gets its new id, then goes on to the dashboard or the login page
-OPEN_PATHS = {'/login', '/register', '/favicon.ico', LOGO_ROUTE, HOP_PATH}  # the login page shows the logo
+OPEN_PATHS = {'/login', '/register', '/favicon.ico', LOGO_ROUTE, HOP_PATH, HEALTH_PATH}  # the login page shows the logo
 HOP_SECONDS = 30.0  # a ticket, and a new browser id's sign-in, wait this long to be used
 CLOSE_AFTER = 1.0  # seconds an ended page has to go to /login before its socket is closed
 SIGNED_OUT = 'signed_out'  # app.storage.general: username -> when every earlier sign-in of it ended
