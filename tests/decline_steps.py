@@ -84,6 +84,7 @@ def expect_the_reply_seen(alice: Page, bob: Page, reply: str, callee: str = 'bob
     """The caller reads the reply in place of "bob declined", as text; both histories keep it."""
     expect(by_testid(alice, 'decline-reason')).to_have_text(reply)
     expect(by_testid(alice, 'call-notice')).to_have_text(f'{callee} replied: {reply}')
+    expect(by_testid(alice, 'call-notice')).to_have_attribute('role', 'status')  # read out when it changes
     expect(by_testid(bob, 'call-notice')).to_have_text(f'You replied to {caller}: {reply}')
     expect(by_testid(bob, 'incoming-call')).to_have_count(0)
     for page in (alice, bob):

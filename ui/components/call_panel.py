@@ -57,6 +57,7 @@ class CallPanel:
         self._sound_chip.set_visibility(False)
         self._notice = hook(ui.label(), 'call-notice').classes('self-center text-base font-medium text-grey-9 '
                                                              'bg-amber-1 rounded px-3 py-1')
+        self._notice.props['role'] = 'status'  # a polite live region: a screen reader reads each new line
         with self._notice:  # a decline's reply, after the words of the notice: shown as text, never as HTML
             self._reason = hook(TextElement(tag='span', text=''), 'decline-reason').classes('italic')
         self._notice.set_visibility(False)
