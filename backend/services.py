@@ -14,11 +14,13 @@ from .callapi_calls import CallApiCalls
 from .database import create_database
 from .directory import Directory
 from .directory_order import DirectoryOrder
+from .directory_sync import DirectorySync
 from .ice_config import IceConfig
 from .invite_limit import InviteLimit
 from .presence import Presence
 from .redis_call_store import RedisCallStore, RedisUnreachable
 from .settings import Settings, SettingsError
+from .shared_sign_ins import SharedSignIns
 from .storage_secret import load_or_create_storage_secret
 from .tab_lifecycle import TabLifecycle
 
@@ -39,10 +41,13 @@ class Services:
     ice: IceConfig  # what the browsers' peer connections get in embedded mode
     invite_limit: InviteLimit  # checked before every invite
     callapi: CallApiCalls  # CallAPI's messages, in agora-signaling mode
+    shared_sign_ins: SharedSignIns | None  # with REDIS_URL: every process's sign-ins (else in this process)
+    directory_sync: DirectorySync | None  # with REDIS_URL: the directory follows other processes' accounts
 
 
 def create_services(settings: Settings) -> Services:
     sessions = create_database(settings.database_url)
+    shared = bool(settings.redis_url)  # several processes serve one set of users
     accounts = Accounts(sessions)
     for username, display_name in settings.demo_users:
         try:
@@ -74,7 +79,8 @@ def create_services(settings: Settings) -> Services:
                     directory_order=directory_order, presence=presence, calls=calls,
                     tabs=TabLifecycle(presence, calls), history=CallHistory(sessions),
                     storage_secret=load_or_create_storage_secret(settings.storage_secret, settings.data_dir),
-                    agora=agora, ice=ice, invite_limit=invite_limit,
+                    agora=agora, ice=ice, invite_limit=invite_limit, shared_sign_ins=shared_sign_ins(settings),
+                    directory_sync=DirectorySync(settings.redis_url, accounts, directory) if shared else None,
                     callapi=CallApiCalls(calls, user_of=lambda number: _username(directory.by_id(number)),
                                          id_of=lambda user: _account_id(directory.get(user))))
 
@@ -85,6 +91,16 @@ def _username(account: Account | None) -> str | None:
 
 def _account_id(account: Account | None) -> int | None:
     return account.id if account else None
+
+
+def shared_sign_ins(settings: Settings) -> SharedSignIns | None:
+    """With `REDIS_URL`: sign-ins in Redis, lasting as long as the session cookie."""
+    if not settings.redis_url:
+        return None
+    try:
+        return SharedSignIns(settings.redis_url, lifetime=settings.session_days * 86400)
+    except RedisUnreachable as error:
+        raise SettingsError(f'REDIS_URL: Redis does not answer: {error}') from None
 
 
 def call_store(redis_url: str) -> CallStore:

@@ -1,9 +1,12 @@
 """Sign-ins against the real server (`python main.py`), by scripted clients that speak the pages' own protocol
 (bench/nicegui_client.py): logging out ends every open page of that sign-in on the server, and a session cookie
-known before a sign-in (or after a sign-out) is worth nothing."""
+known before a sign-in (or after a sign-out) is worth nothing; with the sign-ins in this process, and in Redis
+(REDIS_URL)."""
 from __future__ import annotations
 
 import asyncio
+
+import pytest
 
 from bench.app_process import PASSWORD
 from bench.nicegui_client import Tab, http_session, log_in, open_dashboard, register
@@ -23,9 +26,16 @@ async def page_status(url: str, http, cookie: str) -> tuple[int, str | None]:
         return response.status, response.headers.get('location')
 
 
-async def test_logging_out_in_one_tab_ends_every_tab_of_that_sign_in(start_app):
+@pytest.fixture(params=['in-process', 'redis'])
+def app(request: pytest.FixtureRequest, start_app):
+    """The app with its sign-ins in this process, or in Redis (REDIS_URL)."""
+    if request.param == 'redis':
+        return start_app(REDIS_URL=request.getfixturevalue('redis_server').url)
+    return start_app()
+
+
+async def test_logging_out_in_one_tab_ends_every_tab_of_that_sign_in(app):
     """Before: a tab that ignored the "go to /login" message went on placing calls as the logged-out user."""
-    app = start_app()
     async with http_session() as http:
         cookie = await register(app.url, http, 'alice')
         bob = await open_dashboard(app.url, http, 'bob', await register(app.url, http, 'bob'))
@@ -46,10 +56,9 @@ async def test_logging_out_in_one_tab_ends_every_tab_of_that_sign_in(start_app):
                 await tab.close()
 
 
-async def test_a_cookie_planted_before_the_sign_in_is_never_signed_in(start_app):
+async def test_a_cookie_planted_before_the_sign_in_is_never_signed_in(app):
     """Before: the session id was the same before and after login and after logout, so a `session` cookie planted
     in the victim's browser (cookies are not isolated by port) was signed in as the victim."""
-    app = start_app()
     async with http_session() as http:
         await register(app.url, http, 'alice')
         # The attacker gets a session cookie of their own and plants it in alice's browser.
@@ -82,8 +91,7 @@ async def test_a_cookie_planted_before_the_sign_in_is_never_signed_in(start_app)
         assert again not in {planted, victim.cookie, dashboard.cookie}
 
 
-async def test_a_sign_in_ticket_works_once_and_only_for_its_browser(start_app):
-    app = start_app()
+async def test_a_sign_in_ticket_works_once_and_only_for_its_browser(app):
     async with http_session() as http:
         await register(app.url, http, 'alice')
         tab = Tab(app.url, http, name='alice')

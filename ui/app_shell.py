@@ -1,7 +1,7 @@
 """Wires the services into NiceGUI: its tuning, the login gate, the pages, the live updates and a clean shutdown."""
 from __future__ import annotations
 
-from nicegui import App
+from nicegui import App, background_tasks, run
 
 from backend.database import dispose
 from backend.services import Services
@@ -26,6 +26,12 @@ def start_app(app: App, services: Services) -> None:
     app.add_middleware(LoginRequired)
     add_session_routes(app)
     add_health_route(app)
+    if services.shared_sign_ins is not None:
+        sign_ins.share(services.shared_sign_ins)
+        app.on_startup(lambda: background_tasks.create(sign_ins.sweep(), name='end pages of sign-ins ended elsewhere'))
+    if services.directory_sync is not None:
+        app.on_startup(lambda: background_tasks.create(services.directory_sync.follow(run.io_bound),
+                                                       name='follow the accounts of other processes'))
     serve_local_sdks(app, services.settings)
     apply_branding(app, services.settings)
     add_stylesheets()

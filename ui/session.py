@@ -11,36 +11,48 @@ Signing out ends the sign-in on the server and every open page of it at once: th
 events are refused from that moment (`may_act`, which ui/socket_guard.py asks before every event) and their
 sockets are closed a moment later, for a page that does not leave. `end_other_sign_ins` does the same for every
 other browser of a user (a password change).
+
+With `REDIS_URL` several processes serve one set of users: the sign-ins, keyed by browser id, and the hop's
+tickets live in Redis (backend/shared_sign_ins.py) instead of the user storage, so a sign-in made through one
+process holds on every other. Each process ends its own open pages of a sign-in that ended elsewhere within
+`SWEEP_SECONDS`, by checking them all against Redis in one round trip.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import time
 import uuid
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
+import redis
 from nicegui import Client, app, background_tasks, core, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from backend.shared_sign_ins import SharedSignIns
+
 from .branding import LOGO_ROUTE
 from .health import HEALTH_PATH
+
+log = logging.getLogger(__name__)
 
 HOP_PATH = '/session'  # where a browser gets its new id, then goes on to the dashboard or the login page
 OPEN_PATHS = {'/login', '/register', '/favicon.ico', LOGO_ROUTE, HOP_PATH, HEALTH_PATH}  # the login page shows the logo
 HOP_SECONDS = 30.0  # a ticket, and a new browser id's sign-in, wait this long to be used
 CLOSE_AFTER = 1.0  # seconds an ended page has to go to /login before its socket is closed
 SIGNED_OUT = 'signed_out'  # app.storage.general: username -> when every earlier sign-in of it ended
+SWEEP_SECONDS = 1.0  # with REDIS_URL: how often a process looks for its pages of sign-ins ended elsewhere
 
 
 @dataclass(frozen=True)
 class SignedInPage:
     browser: str  # the browser id the page was built for
     username: str
-    storage: MutableMapping  # that browser's user storage, where the sign-in lives
+    storage: MutableMapping  # that browser's user storage, where the sign-in lives (in this process)
 
 
 class SignIns:
@@ -49,9 +61,16 @@ class SignIns:
         self._arriving: dict[str, tuple[str, float]] = {}  # new browser id -> (username, expiry)
         self._pages: dict[str, SignedInPage] = {}  # client id -> each open page of a sign-in
         self._ended: set[str] = set()  # pages whose sign-in ended, until NiceGUI deletes them
+        self._shared: SharedSignIns | None = None
+
+    def share(self, shared: SharedSignIns) -> None:
+        """With REDIS_URL: keep the sign-ins and tickets in Redis, for every process."""
+        self._shared = shared
 
     # ---- in a page or its events ----
     def current_username(self) -> str | None:
+        if self._shared is not None:
+            return self._shared.username(app.storage.browser.get('id', ''))
         stored = app.storage.user
         username = stored.get('username')
         if username is None or stored.get('since', 0.0) < app.storage.general.get(SIGNED_OUT, {}).get(username, 0.0):
@@ -77,8 +96,10 @@ class SignIns:
             app.storage.user.clear()
             ui.navigate.to('/login')
             return
+        if self._shared is not None:
+            self._shared.sign_out(page.browser)
         page.storage.clear()  # now, whether or not this browser follows the hop
-        self._end_pages(lambda other: other.browser == page.browser)
+        self._end_pages(lambda other: other.browser == page.browser, current=ui.context.client.id)
         ui.navigate.to(f'{HOP_PATH}?ticket={self._ticket(page.browser, "")}')
 
     def end_other_sign_ins(self, username: str) -> None:
@@ -89,7 +110,10 @@ class SignIns:
         browser = page.browser if page else None
         if page is not None:
             page.storage['since'] = now
-        self._end_pages(lambda other: other.username == username and other.browser != browser)
+        if self._shared is not None:
+            self._shared.sign_out_others(username, keep=browser)
+        self._end_pages(lambda other: other.username == username and other.browser != browser,
+                        current=ui.context.client.id)
 
     def may_act(self, client_id: str) -> bool:
         """Whether events of this page may still run (its sign-in has not ended)."""
@@ -99,6 +123,8 @@ class SignIns:
     def hop(self, request: Request) -> RedirectResponse:
         """GET /session?ticket=...: a new browser id, signed in as the ticket says (or signed out)."""
         ticket = request.query_params.get('ticket', '')
+        if self._shared is not None:
+            return self._shared_hop(request, ticket)
         browser, username, expiry = self._tickets.get(ticket, ('', '', 0.0))
         if browser != request.session.get('id') or expiry < time.monotonic():
             return RedirectResponse('/', status_code=303)  # a stale, foreign or reused ticket changes nothing
@@ -111,14 +137,32 @@ class SignIns:
         self._arriving[new_id] = (username, time.monotonic() + HOP_SECONDS)
         return RedirectResponse('/', status_code=303)
 
+    def _shared_hop(self, request: Request, ticket: str) -> RedirectResponse:
+        old_id = request.session.get('id', '')
+        username = self._shared.take_ticket(ticket, browser=old_id)
+        if username is None:
+            return RedirectResponse('/', status_code=303)
+        self._shared.sign_out(old_id)
+        request.session['id'] = new_id = str(uuid.uuid4())
+        if not username:
+            return RedirectResponse('/login', status_code=303)
+        self._shared.sign_in(new_id, username)
+        return RedirectResponse('/', status_code=303)
+
     def arrive(self, request: Request) -> None:
         """The first request of a browser id that the hop signed in: its user storage exists only now."""
+        if self._shared is not None:
+            return  # the hop signed the new id in, in Redis
         username, expiry = self._arriving.pop(request.session.get('id', ''), ('', 0.0))
         if username and expiry >= time.monotonic():
             app.storage.user.update(username=username, since=time.time())
 
     # ---- inside ----
     def _ticket(self, browser: str, username: str) -> str:
+        if self._shared is not None:
+            ticket = secrets.token_urlsafe(32)
+            self._shared.put_ticket(ticket, browser, username, HOP_SECONDS)
+            return ticket
         now = time.monotonic()
         for tickets in (self._tickets, self._arriving):  # the ones never used: a client that did not follow
             for key in [key for key, value in tickets.items() if value[-1] < now]:
@@ -127,8 +171,22 @@ class SignIns:
         self._tickets[ticket] = (browser, username, now + HOP_SECONDS)
         return ticket
 
-    def _end_pages(self, ended: Callable[[SignedInPage], bool]) -> None:
-        current = ui.context.client.id
+    async def sweep(self) -> None:
+        """With REDIS_URL, for good: end this process's pages whose sign-in ended through another process."""
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            pages = {client_id: page for client_id, page in self._pages.items() if client_id not in self._ended}
+            if not pages:
+                continue
+            try:
+                signed_in = self._shared.usernames({page.browser for page in pages.values()})
+            except redis.RedisError as error:
+                log.warning('could not check the sign-ins in Redis: %s', error)
+                continue
+            self._end_pages(lambda page, signed_in=signed_in: signed_in[page.browser] != page.username, current=None)
+
+    def _end_pages(self, ended: Callable[[SignedInPage], bool], current: str | None) -> None:
+        """End the pages `ended` picks; all but `current` (the page of this event, if any) go to /login."""
         for client_id, page in list(self._pages.items()):
             if not ended(page) or client_id in self._ended:
                 continue
@@ -164,6 +222,6 @@ class LoginRequired(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next):
         sign_ins.arrive(request)
         path = request.url.path
-        if current_username() is None and path not in OPEN_PATHS and not path.startswith('/_nicegui'):
+        if path not in OPEN_PATHS and not path.startswith('/_nicegui') and current_username() is None:
             return RedirectResponse('/login')
         return await call_next(request)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from nicegui import Client, ui
+from nicegui import Client, run, ui
 
 from backend.directory_order import DirectoryOrder
 from backend.services import Services
@@ -28,6 +28,8 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
     @ui.page('/')
     async def page(client: Client) -> None:
         me = sign_ins.page_user(client)  # logging out in any tab of this browser ends this page too
+        if me is not None and services.directory.get(me) is None and services.directory_sync is not None:
+            await services.directory_sync.catch_up(run.io_bound)  # e.g. registered through another process
         if me is None or services.directory.get(me) is None:  # e.g. a session from a database that was reset
             log_out()
             return
