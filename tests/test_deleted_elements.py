@@ -40,12 +40,24 @@ def test_the_installed_nicegui_gets_it() -> None:
 async def test_a_banner_that_goes_is_freed_at_once(user: User, no_garbage_collection: None) -> None:
     await register(user, 'alice')
     with user.client, ui.column() as area:
-        incoming_banner('bob', on_accept=lambda: None, on_decline=lambda: None, avatar=avatar_of('bob', 'bob'))
+        incoming_banner('bob', on_accept=lambda: None, on_decline=lambda _reply: None, avatar=avatar_of('bob', 'bob'))
     collections = [weakref.ref(e._props) for e in area.descendants()] + \
         [weakref.ref(e._classes) for e in area.descendants()]
-    assert len(collections) == 6  # the banner and its two buttons
+    assert len(collections) == 8  # the banner and its three buttons
     area.clear()
-    assert [ref() for ref in collections] == [None] * 6
+    assert [ref() for ref in collections] == [None] * 8
+
+
+async def test_a_banner_with_its_replies_open_is_freed_at_once(user: User, no_garbage_collection: None) -> None:
+    await register(user, 'alice')
+    with user.client, ui.column() as area:
+        incoming_banner('bob', on_accept=lambda: None, on_decline=lambda _reply: None, avatar=avatar_of('bob', 'bob'))
+    user.find(marker='decline-with-message').click()
+    await user.should_see(marker='reply-text')
+    collections = [weakref.ref(e._props) for e in area.descendants()]
+    assert len(collections) > 8  # the replies: three quick ones, the text field and Send, in their rows
+    area.clear()
+    assert [ref() for ref in collections] == [None] * len(collections)
 
 
 async def test_a_closed_tab_leaves_no_garbage_to_collect(user: User, no_garbage_collection: None) -> None:
