@@ -6,7 +6,9 @@ and `encodeMessage` appends message_version "1.0" and message_timestamp. On rece
 `_listenMessagerManagerEvents` does: a VideoCall while in a call with someone else is auto-rejected as busy with
 the callId of its own call; a callee and a caller cancel by themselves after `call_timeout` (cancelCallByInternal 1);
 `_isCallingUser` accepts any sender while idle. Media is not part of it (CallAPI joins RTC; this peer does not).
-It logs in to the fake Agora cloud as a virtual Signaling 2.x session.
+It logs in to the fake Agora cloud as a virtual Signaling 2.x session. The Web kit joins no channel; with
+`present=True` it does what CallAPI 2.x's Android and iOS kits offer for presence (CallRtmManager.joinChannel(nil)):
+subscribe with presence to the message channel named its own user id.
 """
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ def callapi_sends(**fields: object) -> str:
 
 
 class CallApiPeer:
-    def __init__(self, cloud: FakeAgoraCloud, user_id: int, *, call_timeout: float = 30.0) -> None:
+    def __init__(self, cloud: FakeAgoraCloud, user_id: int, *, call_timeout: float = 30.0, present: bool = False,
+                 presence_timeout: int = 30) -> None:
         self.user_id = user_id
         self.call_timeout = call_timeout
         self.state = PREPARED
@@ -41,7 +44,10 @@ class CallApiPeer:
         self._cloud = cloud
         self._timer: threading.Timer | None = None
         self._changed = threading.Condition()
-        self._session = cloud.virtual_rtm2(str(user_id), self._deliver)
+        # presence_timeout: CallAPI's Web demo sets 30 (DEFAULT_RTM_CONFIG); the SDK's default is 300.
+        self._session = cloud.virtual_rtm2(str(user_id), self._deliver, presence_timeout=presence_timeout)
+        if present:
+            cloud.subscribe_virtual(self._session, str(user_id))
 
     # ---- CallAPI's public methods ----
     def call(self, remote_user_id: int, room: str) -> bool:
@@ -79,6 +85,10 @@ class CallApiPeer:
 
     def log_out(self) -> None:
         self._cloud.log_out_virtual(self._session)
+
+    def vanish(self) -> None:
+        """The app is killed: no logout, Agora times its session out after its presenceTimeout."""
+        self._cloud.vanish_virtual(self._session)
 
     def wait_for(self, predicate: Any, timeout: float = 15) -> None:
         deadline = time.monotonic() + timeout

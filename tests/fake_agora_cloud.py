@@ -88,6 +88,7 @@ class _Rtm2Client:
     token: str | None = None
     presence_timeout: float = 300.0
     channels: set[str] = field(default_factory=set)  # subscribed message channels with presence
+    quiet: set[str] = field(default_factory=set)  # of those, subscribed with beQuiet: not shown to the others
     deliver: Any = None  # a virtual client's function(op, fields)
 
     def push(self, op: str, **fields: Any) -> None:
@@ -694,11 +695,13 @@ class FakeAgoraCloud:
 
     # ---- Signaling 2.x (RTM 2.x): user-channel messages and message-channel presence ----
 
-    def virtual_rtm2(self, uid: str, deliver: Any) -> _Rtm2Client:
+    def virtual_rtm2(self, uid: str, deliver: Any, presence_timeout: int = 300) -> _Rtm2Client:
         """Log in a session for `uid` that is not a page (a test's CallAPI peer): `deliver(op, fields)` gets what
-        a page would (ops 'rtm2.message', 'rtm2.presence', 'rtm2.kicked')."""
+        a page would (ops 'rtm2.message', 'rtm2.presence', 'rtm2.kicked'). `presence_timeout` as RTMConfig's,
+        clamped to 5..300 s as agora-rtm-sdk 2.3.0 clamps it."""
         with self._changed:
-            client = _Rtm2Client(cid=f'virtual-{uid}-{next(self._order)}', page=None, deliver=deliver)
+            client = _Rtm2Client(cid=f'virtual-{uid}-{next(self._order)}', page=None, deliver=deliver,
+                                 presence_timeout=float(min(max(presence_timeout, 5), 300)))
             self._rtm2[client.cid] = client
             self._rtm2_log_in(client, uid)
             return client
@@ -714,9 +717,22 @@ class FakeAgoraCloud:
         with self._changed:
             return self._rtm2_deliver(client, target, list(text.encode()), '')
 
+    def subscribe_virtual(self, client: _Rtm2Client, channel: str) -> None:
+        """A virtual session subscribes to a message channel with presence (not quietly)."""
+        with self._changed:
+            client.channels.add(channel)
+            self._rtm2_presence(client, channel, 'REMOTE_JOIN')
+
     def log_out_virtual(self, client: _Rtm2Client) -> None:
         with self._changed:
             self._rtm2_left(client, 'REMOTE_LEAVE')
+
+    def vanish_virtual(self, client: _Rtm2Client) -> None:
+        """A virtual session stops without logout (the app was killed): gone after its presence timeout."""
+        with self._changed:
+            if client.online:
+                client.online = False
+                self._later(client.presence_timeout, self._rtm2_left, client, 'REMOTE_TIMEOUT')
 
     def wait_for_user_message(self, sender: str, receiver: str, since: int = 0, timeout: float = 10) -> dict:
         """The first user-channel message from `sender` to `receiver` at or after position `since`."""
@@ -772,17 +788,24 @@ class FakeAgoraCloud:
     def _op_rtm2_subscribe(self, page: _Page, message: dict) -> list[str]:
         client = self._rtm2_client(page, message['cid'])
         channel = message['channelName']
-        members = sorted({c.uid for c in self._rtm2.values() if c.online and channel in c.channels and c is not client})
+        members = sorted({c.uid for c in self._rtm2.values()
+                          if c.online and channel in c.channels - c.quiet and c is not client})
         if message.get('withPresence'):
             client.channels.add(channel)
-            self._rtm2_presence(client, channel, 'REMOTE_JOIN')
+            if message.get('beQuiet'):
+                client.quiet.add(channel)
+            else:
+                self._rtm2_presence(client, channel, 'REMOTE_JOIN')
         return members
 
     def _op_rtm2_unsubscribe(self, page: _Page, message: dict) -> None:
         client = self._rtm2_client(page, message['cid'])
-        if message['channelName'] in client.channels:
-            client.channels.discard(message['channelName'])
-            self._rtm2_presence(client, message['channelName'], 'REMOTE_LEAVE')
+        channel = message['channelName']
+        if channel in client.channels:
+            client.channels.discard(channel)
+            if channel not in client.quiet:
+                self._rtm2_presence(client, channel, 'REMOTE_LEAVE')
+            client.quiet.discard(channel)
 
     def _op_rtm2_publish(self, page: _Page, message: dict) -> None:
         sender = self._rtm2_client(page, message['cid'])
@@ -804,10 +827,12 @@ class FakeAgoraCloud:
 
     def _rtm2_left(self, client: _Rtm2Client, how: str) -> None:
         client.online = False
-        for channel in list(client.channels):
-            if not any(c.online and c.uid == client.uid and channel in c.channels for c in self._rtm2.values()):
+        for channel in list(client.channels - client.quiet):
+            if not any(c.online and c.uid == client.uid and channel in c.channels - c.quiet
+                       for c in self._rtm2.values()):
                 self._rtm2_presence(client, channel, how)
         client.channels.clear()
+        client.quiet.clear()
 
     def _rtm2_presence(self, client: _Rtm2Client, channel: str, event_type: str) -> None:
         for other in self._rtm2.values():

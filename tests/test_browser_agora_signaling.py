@@ -13,10 +13,11 @@ import pytest
 from playwright.sync_api import expect
 
 from backend.decline_reply import peer_reply
-from tokens import parse_token, verify_token
+from tokens import build_rtc_token, parse_token, verify_token
 
 from .browser import by_testid, register
 from .callapi_peer import CALLING, PREPARED, CallApiPeer
+from .callapi_rtc import CallApiRtc
 from .decline_steps import (
     HTML_REPLY,
     decline_with_a_quick_reply_by_keyboard,
@@ -286,3 +287,82 @@ def test_a_decline_reply_travels_as_callapis_reject_reason(world, cloud):
     carol.wait_for(lambda peer: peer.events[-1:] == ['remoteRejected'])
     is_callapis(last_text(cloud, BOB, CAROL), 3, BOB, CAROL, rejectReason='In a meeting', rejectByInternal=0)
     expect(by_testid(bob, 'call-notice')).to_have_text('You replied to carol: In a meeting')
+
+
+def test_a_callapi_app_shows_online_while_present_in_its_own_channel(world, cloud):
+    _, alice, bob, _ = world
+    # CallAPI's Web kit joins no channel: nothing in Signaling says it is online, though a call reaches it.
+    expect(by_testid(alice, 'status-carol')).to_have_text('offline')
+    deadline = time.monotonic() + 10
+    def watched() -> list:
+        return [r['args'] for r in cloud.calls(str(ALICE)) if r['method'] == 'subscribe' and r['args'][0] == str(CAROL)]
+    while not watched() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert watched() == [[str(CAROL), {'withMessage': False, 'withPresence': True, 'beQuiet': True}]]
+    # Present in its own-id channel, as CallAPI 2.x's CallRtmManager.joinChannel does: online, then a logout.
+    app_carol = CallApiPeer(cloud, CAROL, present=True, presence_timeout=10)
+    for page in (alice, bob):
+        expect(by_testid(page, 'status-carol')).to_have_text('online')
+    app_carol.log_out()
+    expect(by_testid(alice, 'status-carol')).to_have_text('offline')
+    # Killed without logout: offline once its presenceTimeout (10 s here; the SDK allows 5 at least) has passed.
+    app_carol = CallApiPeer(cloud, CAROL, present=True, presence_timeout=10)
+    expect(by_testid(alice, 'status-carol')).to_have_text('online')
+    app_carol.vanish()
+    expect(by_testid(alice, 'status-carol')).to_have_text('offline', timeout=15_000)
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')  # the ringboard channel is unaffected
+    # A snapshot of someone's own channel counts its owner only: a re-login of alice's tab keeps carol right.
+    app_carol = CallApiPeer(cloud, CAROL, present=True, presence_timeout=10)
+    expect(by_testid(alice, 'status-carol')).to_have_text('online')
+    mark = cloud.mark()
+    alice.reload()
+    cloud.wait_for_call('login', uid=str(ALICE), since=mark)
+    expect(by_testid(alice, 'status-carol')).to_have_text('online')
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
+    app_carol.log_out()
+
+
+def test_media_flows_between_ringboard_and_a_callapi_apps_rtc_side(world, cloud, chromium, tmp_path):
+    _, alice, _, carol = world
+    carol_rtc = CallApiRtc(chromium.new_context().new_page(), cloud, tmp_path / 'callapi-app')
+    # ringboard -> CallAPI: CallAPI joins fromRoomId as its numeric id on receipt of the VideoCall, while it rings.
+    by_testid(alice, 'call-carol').click()
+    carol.wait_for(lambda peer: peer.state == CALLING)
+    room = carol.room
+    carol_rtc.join(APP_ID, room, build_rtc_token(APP_ID, CERTIFICATE, room, CAROL), CAROL, ALICE)
+    carol.accept()
+    wait_until_connected(alice)  # carol's video plays on the ringboard tab
+    carol_rtc.wait_for_remote_media()  # and alice's video and audio reach the CallAPI side
+    [join] = [r for r in cloud.calls(str(ALICE)) if r['sdk'] == 'rtc' and r['method'] == 'join']
+    assert join['args'][1:4:2] == [room, ALICE]  # the CallAPI room, the numeric uid
+    assert cloud.channel_members(room) == {ALICE: {'audio': True, 'video': True}, CAROL: {'audio': True, 'video': True}}
+    # ringboard hangs up: CallAPI gets Hangup and destroys (leaves); ringboard's side has left too.
+    by_testid(alice, 'hang-up').click()
+    carol.wait_for(lambda peer: peer.events[-1:] == ['remoteHangup'])
+    carol_rtc.wait_for_event('remoteLeft', ALICE)
+    carol_rtc.leave()
+    expect(by_testid(alice, 'call-view')).to_have_count(0)
+    wait_for_empty_channel(cloud, room)
+
+    # CallAPI -> ringboard: CallAPI joins its own room when it calls; CallAPI hangs up.
+    room = '6f1c2b8e-5d4a-4c3b-9a8f-7e6d5c4b3a21'  # CallAPI's roomId: a uuid of its own
+    assert carol.call(ALICE, room)
+    carol_rtc.join(APP_ID, room, build_rtc_token(APP_ID, CERTIFICATE, room, CAROL), CAROL, ALICE)
+    by_testid(alice, 'accept-call').click()
+    carol.wait_for(lambda peer: peer.events[-1:] == ['remoteAccepted'])
+    wait_until_connected(alice)
+    carol_rtc.wait_for_remote_media()
+    assert cloud.channel_members(room) == {ALICE: {'audio': True, 'video': True}, CAROL: {'audio': True, 'video': True}}
+    carol.hangup()
+    carol_rtc.leave()
+    expect(by_testid(alice, 'call-notice')).to_contain_text('carol hung up')
+    expect(by_testid(alice, 'call-view')).to_have_count(0)
+    wait_for_empty_channel(cloud, room)
+    carol_rtc.close()
+
+
+def wait_for_empty_channel(cloud: FakeAgoraCloud, room: str) -> None:
+    deadline = time.monotonic() + 10
+    while cloud.channel_members(room) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert cloud.channel_members(room) == {}

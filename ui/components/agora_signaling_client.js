@@ -5,6 +5,7 @@ import { loadAgoraRtm } from "agora_rtm_script";
 
 const LOGIN_TIMEOUT_MS = 12000; // say "cannot reach" well within 15 s, whatever the SDK's own retries
 const SEND_TIMEOUT_MS = 8000;
+const MAX_CHANNELS = 100; // the SDK's limit of subscribed channels per client
 
 function describe(error) {
   if (!error) return "unknown error";
@@ -26,6 +27,7 @@ export default {
   props: { appId: String, sdkUrl: String, uid: String, presenceChannel: String, presenceTimeout: Number },
   created() {
     this.loggedIn = false;
+    this.watched = new Set(); // people's own-id channels, where CallAPI 2.x apps are present
   },
   mounted() {
     this.ready = this.setUp();
@@ -59,11 +61,12 @@ export default {
       return true;
     },
     presence(event) {
-      if (event.channelName !== this.presenceChannel) return;
+      const channel = event.channelName;
+      if (channel !== this.presenceChannel && !this.watched.has(channel)) return;
       const states = {};
       if (event.eventType === "SNAPSHOT") {
         for (const user of event.snapshot || []) states[user.userId] = "ONLINE";
-        this.$emit("presence", { states, snapshot: true });
+        this.$emit("presence", { channel, states, snapshot: true });
         return;
       }
       if (event.eventType === "INTERVAL" && event.interval) {
@@ -75,7 +78,19 @@ export default {
       } else if (event.eventType === "REMOTE_LEAVE" || event.eventType === "REMOTE_TIMEOUT") {
         states[event.publisher] = "OFFLINE";
       }
-      if (Object.keys(states).length) this.$emit("presence", { states, snapshot: false });
+      if (Object.keys(states).length) this.$emit("presence", { channel, states, snapshot: false });
+    },
+    // Follow these people's own-id channels too: a CallAPI app shows online by being present in its own.
+    async watch(userIds) {
+      const fresh = userIds.filter((id) => !this.watched.has(id)).slice(0, MAX_CHANNELS - 1 - this.watched.size);
+      for (const id of fresh) this.watched.add(id);
+      if (this.loggedIn) await this.subscribeWatched(fresh);
+    },
+    async subscribeWatched(userIds) {
+      // Quietly: the watcher itself does not show up in someone else's channel.
+      await Promise.all(userIds.map((id) => within(
+        this.client.subscribe(id, { withMessage: false, withPresence: true, beQuiet: true }), LOGIN_TIMEOUT_MS,
+        "subscribe").catch((error) => console.warn(`presence of ${id}: ${describe(error)}`))));
     },
     // Python calls this once the page's websocket is up, so every event below reaches it in order.
     async login(token) {
@@ -92,7 +107,9 @@ export default {
         this.loggedIn = false;
         this.client.logout().catch(() => {});
         this.$emit("login-failed", { reason: describe(error) });
+        return;
       }
+      await this.subscribeWatched(Array.from(this.watched));
     },
     logout() {
       this.loggedIn = false;

@@ -3,6 +3,11 @@
 It logs in as the account's numeric id (CallAPI's user ids) with an RTM token minted here for that id only, renews
 the token before it expires, follows the presence of the app's people, and carries the user-channel messages of
 agora_signaling.py (which decides what they mean).
+
+Presence: every ringboard tab is present in one channel. A CallAPI app is in no channel of ringboard's; CallAPI
+2.x's own presence (CallRtmManager.joinChannel of its Android and iOS kits) is the app subscribed with presence to a
+message channel named its own user id, so each tab also watches, quietly, the own-id channels of the people it
+lists. Someone is online while present in either.
 """
 from __future__ import annotations
 
@@ -23,15 +28,18 @@ SEND_TIMEOUT = 10.0
 
 
 class AgoraSignalingSession:
-    def __init__(self, credentials: AgoraCredentials, sdk_url: str, me: str, my_id: int, *,
-                 username_of: Callable[[str], str | None], on_online: Callable[[dict[str, bool]], None]) -> None:
+    def __init__(self, credentials: AgoraCredentials, sdk_url: str, me: str, my_id: int, *, peers: list[str],
+                 username_of: Callable[[str], str | None], id_of: Callable[[str], int | None],
+                 on_online: Callable[[dict[str, bool]], None]) -> None:
         self._credentials = credentials
         self._me = me
         self._uid = str(my_id)
         self._username_of = username_of  # an Agora user id -> the account's username, or None
+        self._id_of = id_of  # a username -> the account's numeric id (its Agora user id), or None
         self._on_online = on_online
         self.connected = False
-        self._online: set[str] = set()  # as Agora reports it
+        self._present: dict[str, set[str]] = {}  # channel -> who Agora reports present there
+        self._online: set[str] = set()  # present in any channel
         self.on_message: Callable[[str, str], Awaitable[None] | None] = lambda *_: None  # (publisher, text)
         self._show = SignalingBanner(on_click=self.log_in).show
         self._show('Connecting to Agora signaling…')
@@ -45,9 +53,13 @@ class AgoraSignalingSession:
                 'token-will-expire': lambda _: self._renew(),
                 'message': lambda args: self.on_message(str(args.get('publisher', '')), args.get('text')),
             })
+        self.watch(peers)
 
     def watch(self, users: list[str]) -> None:
-        """Nothing to do per person: presence comes from the one channel every tab subscribes to."""
+        """Follow these people's own-id channels too (the browser side keeps them across re-logins)."""
+        ids = [str(number) for user in users if (number := self._id_of(user)) is not None and str(number) != self._uid]
+        if ids:
+            self.client.run_method('watch', ids)
 
     def _token(self) -> str:
         return self._credentials.rtm(self._uid, self._uid)
@@ -82,15 +94,19 @@ class AgoraSignalingSession:
             self._show(f'Disconnected from Agora signaling ({reason}). Calls cannot ring here.', 'Reconnect')
 
     def _presence(self, args: dict) -> None:
+        channel = str(args.get('channel', ''))
         states = args.get('states') if isinstance(args.get('states'), dict) else {}
-        online = {name for uid, state in states.items() if state == 'ONLINE' and (name := self._username_of(uid))}
-        offline = {name for uid, state in states.items() if state != 'ONLINE' and (name := self._username_of(uid))}
+        if channel != PRESENCE_CHANNEL:  # someone's own-id channel: only its owner counts there
+            states = {uid: state for uid, state in states.items() if uid == channel}
+        present = self._present.setdefault(channel, set())
         if args.get('snapshot'):  # the channel's members now: everyone else is not there
-            offline |= self._online - online
-        changes = {**dict.fromkeys(offline, False), **dict.fromkeys(online, True)}
-        changes = {user: up for user, up in changes.items() if (user in self._online) != up}
-        self._online |= {user for user, up in changes.items() if up}
-        self._online -= {user for user, up in changes.items() if not up}
+            present.clear()
+        for uid, state in states.items():
+            if (name := self._username_of(uid)) is not None:
+                (present.add if state == 'ONLINE' else present.discard)(name)
+        online = set().union(*self._present.values())
+        changes = {user: user in online for user in online ^ self._online}
+        self._online = online
         if changes:
             self._on_online(changes)
 

@@ -58,6 +58,10 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
                 account = services.directory.by_id(int(uid)) if uid.isdecimal() and len(uid) < 16 else None
                 return account.username if account else None
 
+            def agora_id_of(user: str) -> int | None:
+                account = services.directory.get(user)
+                return account.id if account else None
+
             signaling = None  # this tab's Agora RTM session, in Agora mode
             call_signaling = CallSignaling(services.calls, me, client.id)  # the server rings
             order = services.directory_order  # the server's presence is the same for everyone: one order for all
@@ -71,7 +75,8 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
                 people = [account.username for account in services.directory.all() if account.username != me]
                 signaling = AgoraSignalingSession(
                     services.agora, f'{sdk_base(services.settings)}/{SIGNALING_SDK}', me,
-                    services.directory.get(me).id, on_online=presence_changed, username_of=username_of_agora_id)
+                    services.directory.get(me).id, peers=people, on_online=presence_changed,
+                    username_of=username_of_agora_id, id_of=agora_id_of)
                 call_signaling = AgoraSignaling(signaling, services.callapi, services.calls, me, client.id)
                 order = DirectoryOrder({user: status(user) for user in people})  # this tab's presence: its own order
 

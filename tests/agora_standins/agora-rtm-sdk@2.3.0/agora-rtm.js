@@ -50,15 +50,15 @@
     constructor(appId, userId, rtmConfig) {
       if (typeof appId !== "string" || appId.length !== 32) throw invalid("constructor", "invalid appId");
       checkName("constructor", "userId", userId);
-      const config = rtmConfig || {};
-      if (config.presenceTimeout !== undefined
-        && (!Number.isInteger(config.presenceTimeout) || config.presenceTimeout < 0)) {
-        throw invalid("constructor", "invalid presenceTimeout");
+      const config = Object.assign({}, rtmConfig);
+      // As the 2.3.0 SDK does: a numeric presenceTimeout is clamped to 5..300 s (no error); default 300.
+      if (typeof config.presenceTimeout === "number") {
+        config.presenceTimeout = Math.min(Math.max(config.presenceTimeout, 5), 300);
       }
       this._cid = `rtm2-${nextClient++}-${Math.random().toString(16).slice(2)}`;
       this._appId = appId;
       this._userId = userId;
-      this._config = Object.assign({}, config);
+      this._config = config;
       this._listeners = new Map();
       this._loggedIn = false;
       this.presence = { getOnlineUsers: () => Promise.reject(invalid("getOnlineUsers", "not in this stand-in")) };
@@ -164,7 +164,9 @@
       checkName("subscribe", "channel name", channelName);
       if (!this._loggedIn) throw new RTMBaseError("subscribe", "not logged in", -10002);
       const withPresence = !options || options.withPresence !== false;
-      const snapshot = await link.request({ op: "rtm2.subscribe", cid: this._cid, channelName, withPresence });
+      const beQuiet = Boolean(options && options.beQuiet);
+      const snapshot = await link.request({ op: "rtm2.subscribe", cid: this._cid, channelName, withPresence,
+        beQuiet });
       if (withPresence) {
         this._emit("presence", { eventType: "SNAPSHOT", channelType: "MESSAGE", channelName, publisher: "",
           stateChanged: {}, interval: null, timestamp: Date.now(),
