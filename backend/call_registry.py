@@ -332,7 +332,9 @@ class CallRegistry:
         if mine is not None:  # the only invite a party of a live call may make is glare's
             if mine.caller != callee or not RULES[Action.CALL_BACK].admits(mine, caller):
                 raise CallRefused('You are already in a call. Finish it first.')
-            return self._apply(Action.CALL_BACK, mine, caller, callee_tab=tab)
+            # A call back from elsewhere (a CallAPI app) is already in a channel of its own: the call meets there.
+            moved = {'channel': channel} if channel is not None else {}
+            return self._apply(Action.CALL_BACK, mine, caller, callee_tab=tab, **moved)
         now = self._clock.time()
         call = Call(id=call_id or str(uuid.uuid4()), caller=caller, callee=callee,
                     channel=channel or secrets.token_hex(16), state=RINGING, created_at=now,

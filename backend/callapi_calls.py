@@ -5,6 +5,14 @@ accounts' numeric ids, a call's `callId` is the registry's call id and its `from
 `received` turns a message from a CallAPI peer into the registry action it stands for; `invitation`, `answer` and
 `farewell` are the messages CallAPI expects from ringboard's side. A message ringboard cannot map (malformed, from
 or for someone else, about a call it does not know or that already ended) changes nothing and is logged once.
+
+Glare (both call each other at once) resolves as the registry resolves it: the peer's VideoCall answers the call
+ringboard's user placed (CALL_BACK), one call, which moves to the peer's own channel: CallAPI's RTC stays in the
+room it joined when it called (`_rtcJoin` keeps a channel it joined or is joining). CallAPI, calling and then
+getting the VideoCall of the person it calls, takes that call in place of its own (`_receiveVideoCall`:
+`_isCallingUser` holds, so it adopts the callId) and stays in `calling`: it gets an Accept for that call (`crossed`
+says when). Its own invitation gets nothing: CallAPI matches messages by sender, not by callId, so a Cancel or
+Reject of it would end the call.
 """
 from __future__ import annotations
 
@@ -29,6 +37,7 @@ class CallApiCalls:
         self._id_of = id_of  # a username -> the account's numeric id, or None
         self._seen: OrderedDict[str, None] = OrderedDict()  # invitations received
         self._ended: OrderedDict[str, None] = OrderedDict()  # calls that ended lately
+        self._crossed: OrderedDict[str, None] = OrderedDict()  # calls a peer's own invitation answered (glare)
         calls.ended.connect(lambda call: _remember(self._ended, call.id))
 
     # ---- from a CallAPI peer ----
@@ -66,7 +75,10 @@ class CallApiCalls:
                 raise CallRefused('That invitation was already received.')
             _remember(self._seen, message.call_id)
             # The peer reached this user's user channel, so the user is online; a busy user's call ends as busy.
-            return self._calls.invite(peer, me, callee_online=True, call_id=message.call_id, channel=message.room)
+            call = self._calls.invite(peer, me, callee_online=True, call_id=message.call_id, channel=message.room)
+            if call.id != message.call_id:  # glare: the registry took it as the answer to me's call to the peer
+                _remember(self._crossed, call.id)
+            return call
         if message.action is CallAction.AUDIO_CALL:
             raise CallRefused('Audio-only calls are not supported.')
         call = self._calls.get(message.call_id)
@@ -99,9 +111,13 @@ class CallApiCalls:
         """The VideoCall that rings the callee of `call`, a call ringboard's user placed."""
         return self._message(CallAction.VIDEO_CALL, call, call.caller, room=call.channel)
 
-    def answer(self, call: Call) -> CallMessage:
-        """The Accept that tells the CallAPI caller its call was answered."""
-        return self._message(CallAction.ACCEPT, call, call.callee)
+    def answer(self, call: Call, me: str) -> CallMessage:
+        """The Accept `me` sends: the callee answering the peer's call, or in glare the caller (see `crossed`)."""
+        return self._message(CallAction.ACCEPT, call, me)
+
+    def crossed(self, call: Call) -> bool:
+        """Whether the peer's own invitation answered `call` (glare): CallAPI then waits for an Accept of it."""
+        return call.id in self._crossed
 
     def farewell(self, call: Call, me: str) -> CallMessage | None:
         """What `me` tells the peer when `call` ended on ringboard's side; None when the peer ended it or knows."""

@@ -43,6 +43,7 @@ class CallApiPeer:
         self.events: list[str] = []  # the reasons it moved state, as CallStateReason names them
         self._cloud = cloud
         self._timer: threading.Timer | None = None
+        self._held: list[dict] | None = None  # messages kept back (hold / release), to stage glare
         self._changed = threading.Condition()
         # presence_timeout: CallAPI's Web demo sets 30 (DEFAULT_RTM_CONFIG); the SDK's default is 300.
         self._session = cloud.virtual_rtm2(str(user_id), self._deliver, presence_timeout=presence_timeout)
@@ -90,6 +91,19 @@ class CallApiPeer:
         """The app is killed: no logout, Agora times its session out after its presenceTimeout."""
         self._cloud.vanish_virtual(self._session)
 
+    def hold(self) -> None:
+        """Keep back what arrives until `release`: messages still in flight while this app does something."""
+        with self._changed:
+            self._held = []
+
+    def release(self) -> None:
+        with self._changed:
+            held, self._held = self._held or [], None
+            for data in held:
+                self.received.append(data)
+                self._receive(data)
+            self._changed.notify_all()
+
     def wait_for(self, predicate: Any, timeout: float = 15) -> None:
         deadline = time.monotonic() + timeout
         with self._changed:
@@ -106,6 +120,9 @@ class CallApiPeer:
             return
         data = json.loads(bytes(fields['bytes']).decode())
         with self._changed:
+            if self._held is not None:
+                self._held.append(data)
+                return
             self.received.append(data)
             self._receive(data)
             self._changed.notify_all()

@@ -322,10 +322,24 @@ def test_a_callapi_app_shows_online_while_present_in_its_own_channel(world, clou
     app_carol.log_out()
 
 
+def call_log(cloud: FakeAgoraCloud, since: int) -> list[tuple[int, int, int]]:
+    """The messages between alice and carol from position `since`, each checked field for field as CallAPI's:
+    (sender, action, callId)."""
+    log = []
+    for record in cloud.user_messages[since:]:
+        sender, receiver = int(record['from']), int(record['to'])
+        message = json.loads(record['text'])
+        if {sender, receiver} == {ALICE, CAROL}:
+            is_callapis(record['text'], message['message_action'], sender, receiver)
+            log.append((sender, message['message_action'], message['callId']))
+    return log
+
+
 def test_media_flows_between_ringboard_and_a_callapi_apps_rtc_side(world, cloud, chromium, tmp_path):
     _, alice, _, carol = world
     carol_rtc = CallApiRtc(chromium.new_context().new_page(), cloud, tmp_path / 'callapi-app')
     # ringboard -> CallAPI: CallAPI joins fromRoomId as its numeric id on receipt of the VideoCall, while it rings.
+    mark = len(cloud.user_messages)
     by_testid(alice, 'call-carol').click()
     carol.wait_for(lambda peer: peer.state == CALLING)
     room = carol.room
@@ -343,10 +357,14 @@ def test_media_flows_between_ringboard_and_a_callapi_apps_rtc_side(world, cloud,
     carol_rtc.leave()
     expect(by_testid(alice, 'call-view')).to_have_count(0)
     wait_for_empty_channel(cloud, room)
+    call_id = json.loads(cloud.user_messages[mark]['text'])['callId']
+    assert call_log(cloud, mark) == [(ALICE, 0, call_id), (CAROL, 2, call_id), (ALICE, 4, call_id)]
 
     # CallAPI -> ringboard: CallAPI joins its own room when it calls; CallAPI hangs up.
     room = '6f1c2b8e-5d4a-4c3b-9a8f-7e6d5c4b3a21'  # CallAPI's roomId: a uuid of its own
+    mark = len(cloud.user_messages)
     assert carol.call(ALICE, room)
+    call_id = carol.call_id
     carol_rtc.join(APP_ID, room, build_rtc_token(APP_ID, CERTIFICATE, room, CAROL), CAROL, ALICE)
     by_testid(alice, 'accept-call').click()
     carol.wait_for(lambda peer: peer.events[-1:] == ['remoteAccepted'])
@@ -358,6 +376,7 @@ def test_media_flows_between_ringboard_and_a_callapi_apps_rtc_side(world, cloud,
     expect(by_testid(alice, 'call-notice')).to_contain_text('carol hung up')
     expect(by_testid(alice, 'call-view')).to_have_count(0)
     wait_for_empty_channel(cloud, room)
+    assert call_log(cloud, mark) == [(CAROL, 0, call_id), (ALICE, 2, call_id), (CAROL, 4, call_id)]
     carol_rtc.close()
 
 
@@ -366,3 +385,40 @@ def wait_for_empty_channel(cloud: FakeAgoraCloud, room: str) -> None:
     while cloud.channel_members(room) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert cloud.channel_members(room) == {}
+
+
+def test_glare_with_a_callapi_app_is_one_call(world, cloud, chromium, tmp_path):
+    app, alice, _, carol = world
+    carol_rtc = CallApiRtc(chromium.new_context().new_page(), cloud, tmp_path / 'callapi-app')
+    # alice calls carol while carol's app calls alice: each invitation is in flight when the other leaves.
+    carol.hold()
+    mark = len(cloud.user_messages)
+    by_testid(alice, 'call-carol').click()
+    video_call = is_callapis(cloud.wait_for_user_message(str(ALICE), str(CAROL), since=mark)['text'], 0, ALICE, CAROL)
+    room = 'carol-own-room'
+    assert carol.call(ALICE, room)
+    own_call_id = carol.call_id
+    carol_rtc.join(APP_ID, room, build_rtc_token(APP_ID, CERTIFICATE, room, CAROL), CAROL, ALICE)  # as call() does
+    accept = cloud.wait_for_user_message(str(ALICE), str(CAROL), since=mark + 2)  # after carol's VideoCall
+    is_callapis(accept['text'], 2, ALICE, CAROL, callId=video_call['callId'])
+    carol.release()  # CallAPI takes alice's call in place of its own, then gets the Accept it waits for
+    carol.wait_for(lambda peer: peer.events[-2:] == ['remoteVideoCall', 'remoteAccepted'])
+    assert (carol.call_id, carol.room) == (video_call['callId'], video_call['fromRoomId'])
+    assert [json.loads(m['text'])['message_action'] for m in cloud.user_messages[mark:]
+            if m['from'] == str(ALICE)] == [0, 2]  # nothing about carol's own invitation
+    assert own_call_id not in ''.join(m['text'] for m in cloud.user_messages if m['from'] == str(ALICE))
+    expect(by_testid(alice, 'incoming-call')).to_have_count(0)
+    expect(by_testid(alice, 'outgoing-call')).to_have_count(0)
+    # CallAPI's RTC stays in the room it joined when it called: the one call meets there.
+    wait_until_connected(alice)
+    carol_rtc.wait_for_remote_media()
+    assert cloud.channel_members(room) == {ALICE: {'audio': True, 'video': True}, CAROL: {'audio': True, 'video': True}}
+    # One call: hanging up ends it for both, with alice's callId.
+    by_testid(alice, 'hang-up').click()
+    carol.wait_for(lambda peer: peer.events[-1:] == ['remoteHangup'])
+    is_callapis(last_text(cloud, ALICE, CAROL), 4, ALICE, CAROL, callId=video_call['callId'])
+    carol_rtc.wait_for_event('remoteLeft', ALICE)
+    carol_rtc.leave()
+    expect(by_testid(alice, 'call-view')).to_have_count(0)
+    assert 'CallAPI message' not in app.log()
+    carol_rtc.close()

@@ -152,6 +152,31 @@ def test_callapi_callee_gives_up_ringing(w: World) -> None:
     assert w.callapi.farewell(ended, 'alice') is None
 
 
+def test_glare_is_one_call_and_callapi_gets_the_accept_it_waits_for(w: World) -> None:
+    """alice calls bob while bob's CallAPI app calls alice: bob's VideoCall answers alice's call (the registry's
+    CALL_BACK). CallAPI adopted alice's callId when her VideoCall reached it while calling her, and waits in
+    `calling` for an Accept of that call; its own invitation is never created, never answered."""
+    call = w.calls.invite('alice', 'bob', 'alice-tab')
+    own_id = str(uuid.uuid4())
+    answered = w.callapi.received('alice', callapi_call(own_id, 12, 7, 'callapi-room-12'))
+    # CallAPI's RTC stays in the room it joined when it called (_rtcJoin keeps a joined or joining channel): the
+    # one call meets there.
+    assert answered is not None and (answered.id, answered.state, answered.channel) == (call.id, CONNECTING,
+                                                                                       'callapi-room-12')
+    assert w.calls.get(own_id) is None and w.calls.live_call_of('bob') == answered
+    assert w.callapi.crossed(answered)
+    same_text(sent(w.callapi.answer(answered, 'alice')), callapi_accept(call.id, 7, 12))
+    # The CallAPI app then goes on with alice's callId: its hang-up ends the one call.
+    ended = w.callapi.received('alice', callapi_hangup(call.id, 12, 7))
+    assert ended is not None and ended.end_reason is EndReason.COMPLETED and ended.ended_by == 'bob'
+
+
+def test_an_accept_is_no_glare(w: World) -> None:
+    call = w.calls.invite('alice', 'bob', 'alice-tab')
+    accepted = w.callapi.received('alice', callapi_accept(call.id, 12, 7))
+    assert accepted is not None and accepted.state is CONNECTING and not w.callapi.crossed(accepted)
+
+
 # ---- CallAPI -> ringboard: bob (a CallAPI app) calls alice (ringboard) ----
 def incoming(w: World) -> tuple[str, str]:
     call_id, room = str(uuid.uuid4()), 'callapi-room-12'
@@ -164,7 +189,7 @@ def incoming(w: World) -> tuple[str, str]:
 def test_ringboard_accepts(w: World) -> None:
     call_id, _ = incoming(w)
     call = w.calls.accept(call_id, 'alice', 'alice-tab')
-    same_text(sent(w.callapi.answer(call)), callapi_accept(call_id, 7, 12))
+    same_text(sent(w.callapi.answer(call, 'alice')), callapi_accept(call_id, 7, 12))
     ended = w.callapi.received('alice', callapi_hangup(call_id, 12, 7))
     assert ended is not None and ended.end_reason is EndReason.COMPLETED and ended.ended_by == 'bob'
 

@@ -45,7 +45,7 @@ class AgoraSignaling(CallSignaling):
         if call.state is RINGING and call.seq == 0 and call.caller_tab == self.tab:  # placed here, just now
             self._tell(call, 'invitation', self._callapi.invitation(call))
         elif call.state is CONNECTING and was_ringing and call.callee == self.me:
-            self._tell(call, 'answer', self._callapi.answer(call))
+            self._tell(call, 'answer', self._callapi.answer(call, self.me))
         elif call.state is ENDED:
             self._tell(call, 'farewell', self._callapi.farewell(call, self.me))
 
@@ -54,6 +54,8 @@ class AgoraSignaling(CallSignaling):
         if call is not None and call.state is ENDED and call.callee == self.me:
             # A call that found this user busy never shows here (the panel keeps showing the live one): refuse it.
             self._tell(call, 'farewell', self._callapi.farewell(call, self.me))
+        elif call is not None and call.state is CONNECTING and self._callapi.crossed(call):
+            self._tell(call, 'answer', self._callapi.answer(call, self.me))  # glare: the peer waits for an Accept
 
     def _tell(self, call: Call, what: str, message: CallMessage | None) -> None:
         if message is None or (call.id, what) in self._told:
