@@ -152,6 +152,32 @@ def test_callapi_callee_gives_up_ringing(w: World) -> None:
     assert w.callapi.farewell(ended, 'alice') is None
 
 
+@pytest.mark.parametrize('end', ['hung-up', 'connect-failed', 'media-failed', 'connection-lost'])
+def test_every_end_of_an_answered_call_on_ringboards_side_is_a_hangup(w: World, end: str) -> None:
+    """CallAPI ends a connected call only on a Hangup (its RTC user-left is an event, not an end)."""
+    ended_calls = []
+    w.calls.ended.connect(ended_calls.append)
+    call = w.calls.invite('alice', 'bob', 'alice-tab')
+    w.callapi.received('alice', callapi_accept(call.id, 12, 7))
+    if end == 'hung-up':
+        w.calls.hang_up(call.id, 'alice')
+    elif end == 'connect-failed':
+        w.calls.connect_failed(call.id, 'alice', 'Cannot reach the video service')
+    elif end == 'media-failed':
+        w.calls.media_failed(call.id, 'alice', 'no camera')
+    else:  # alice's media dropped and did not come back within the grace
+        w.calls.media_connected(call.id, 'alice')
+        w.calls.media_lost(call.id, 'alice')
+        w.clock.advance(w.calls.reconnect_grace + 1)
+    [ended] = ended_calls
+    same_text(sent(w.callapi.farewell(ended, 'alice')), callapi_hangup(call.id, 7, 12))
+
+
+def test_an_offline_callee_is_told_nothing(w: World) -> None:
+    call = w.calls.invite('alice', 'bob', 'alice-tab')
+    assert w.callapi.farewell(w.calls.peer_offline(call.id, 'alice'), 'alice') is None
+
+
 def test_glare_is_one_call_and_callapi_gets_the_accept_it_waits_for(w: World) -> None:
     """alice calls bob while bob's CallAPI app calls alice: bob's VideoCall answers alice's call (the registry's
     CALL_BACK). CallAPI adopted alice's callId when her VideoCall reached it while calling her, and waits in
