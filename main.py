@@ -41,6 +41,7 @@ def main() -> None:
     start_app(app, services)
     app.on_startup(services.calls.watch_timers)  # a shared store's deadlines, whichever process set them
     ui.run(host=settings.host, port=settings.port, title=settings.app_name, favicon=favicon(settings), show=False,
+           dark=None,  # the system's preference; a signed-in user may pick (ui/theme.py)
            reload='--reload' in sys.argv, storage_secret=services.storage_secret,
            session_middleware_kwargs={'max_age': settings.session_days * 86400}, show_welcome_message=True,
            ssl_certfile=settings.ssl_certfile or None, ssl_keyfile=settings.ssl_keyfile or None)

@@ -21,6 +21,9 @@ CHROMIUM_ARGS = [
 expect.set_options(timeout=15_000)
 
 
+SIGN_IN_WAIT_MS = 30_000  # hashing the password takes a while on a machine busy with other tests
+
+
 def by_testid(page: Page, name: str):
     return page.get_by_test_id(name)
 
@@ -31,7 +34,7 @@ def register(page: Page, base_url: str, username: str, password: str = 'correct 
     by_testid(page, 'register-password').fill(password)
     by_testid(page, 'register-password-confirm').fill(password)
     by_testid(page, 'register-submit').click()
-    expect(by_testid(page, 'me')).to_have_text(username)
+    expect(by_testid(page, 'me')).to_have_text(username, timeout=SIGN_IN_WAIT_MS)
 
 
 def log_in(page: Page, base_url: str, username: str, password: str = 'correct horse') -> None:
@@ -39,7 +42,7 @@ def log_in(page: Page, base_url: str, username: str, password: str = 'correct ho
     by_testid(page, 'login-username').fill(username)
     by_testid(page, 'login-password').fill(password)
     by_testid(page, 'login-submit').click()
-    expect(by_testid(page, 'me')).to_have_text(username)
+    expect(by_testid(page, 'me')).to_have_text(username, timeout=SIGN_IN_WAIT_MS)
 
 
 # Keeps every peer connection a page makes reachable (`window.__peerConnections`) and logs what each one did

@@ -143,3 +143,121 @@ def test_a_desktop_call_can_go_full_screen(start_app, chromium):
     alice.wait_for_function('() => document.fullscreenElement === null')
     for each in contexts:
         each.close()
+
+
+# WCAG's contrast of an element's text with what is behind it: its colour over the backgrounds of it and its
+# ancestors, composited from the first opaque one up.
+CONTRAST = '''(element) => {
+  const rgba = (css) => {
+    const parts = css.match(/[\\d.]+/g).map(Number);
+    return parts.length > 3 ? parts : [...parts, 1];
+  };
+  const over = (top, base) => base.map((value, i) => top[i] * top[3] + value * (1 - top[3]));
+  const layers = [];
+  for (let node = element; node; node = node.parentElement) {
+    const color = rgba(getComputedStyle(node).backgroundColor);
+    if (color[3] > 0) layers.push(color);
+    if (color[3] >= 1) break;
+  }
+  const background = layers.reverse().reduce((base, layer) => over(layer, base), [255, 255, 255]);
+  const text = over(rgba(getComputedStyle(element).color), background);
+  const luminance = (rgb) => rgb.map((v) => v / 255).map((v) => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const [light, dark] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}'''
+
+
+def expect_readable(page, *locators) -> None:
+    """Each element's text has a contrast of at least 4.5:1 with its background."""
+    for locator in locators:
+        expect(locator.first).to_be_visible()
+        ratio = locator.first.evaluate(CONTRAST)
+        assert ratio >= 4.5, f'{locator.first}: contrast {ratio:.2f}'
+
+
+def is_dark(page) -> bool:
+    return page.evaluate('document.body.classList.contains("body--dark")')
+
+
+@pytest.mark.parametrize('theme', ['light', 'dark'])
+@pytest.mark.parametrize('size', ['phone', 'desktop'])
+def test_every_page_and_call_state_reads_in_the_systems_theme(start_app, chromium, artifacts, size, theme):
+    app = start_app()
+    shot = lambda page, name: page.screenshot(path=artifacts / f'look-{name}-{size}-{theme}.png')  # noqa: E731
+    contexts = [chromium.new_context(viewport=SIZES[size], color_scheme=theme) for _ in range(2)]
+    alice, bob = (each.new_page() for each in contexts)
+    alice.goto(f'{app.url}/login')
+    by_testid(alice, 'login-username').fill('nobody')
+    by_testid(alice, 'login-password').fill('wrong password')
+    by_testid(alice, 'login-submit').click()
+    expect(by_testid(alice, 'auth-error')).to_be_visible()
+    assert is_dark(alice) == (theme == 'dark')
+    expect_readable(alice, by_testid(alice, 'app-name'), by_testid(alice, 'auth-error'), alice.get_by_text('New here?'),
+                    alice.get_by_role('link', name='Create an account'), by_testid(alice, 'login-submit'))
+    shot(alice, 'login')
+    register(alice, app.url, 'alice')
+    bob.goto(f'{app.url}/register')
+    expect_readable(bob, by_testid(bob, 'app-name'), bob.get_by_text('Have an account?'),
+                    bob.get_by_role('link', name='Sign in'), by_testid(bob, 'register-submit'))
+    shot(bob, 'register')
+    register(bob, app.url, 'bob')
+    expect(by_testid(alice, 'status-bob')).to_have_text('online')
+    expect_readable(alice, by_testid(alice, 'app-name'), by_testid(alice, 'name-bob'), by_testid(alice, 'status-bob'),
+                    alice.get_by_text('People', exact=True), alice.get_by_text('No calls yet.'))
+    if size == 'desktop':
+        expect_readable(alice, by_testid(alice, 'me'), by_testid(alice, 'logout'))
+
+    by_testid(alice, 'call-bob').click()
+    expect(by_testid(bob, 'incoming-call')).to_be_visible()
+    expect_readable(bob, by_testid(bob, 'incoming-caller'), by_testid(bob, 'accept-call'),
+                    by_testid(bob, 'decline-call'))
+    expect_readable(alice, alice.get_by_text('Calling bob…'), by_testid(alice, 'cancel-call'))
+    shot(bob, 'incoming')
+    by_testid(bob, 'accept-call').click()
+    wait_until_both_play(alice, bob, artifacts)
+    shot(alice, 'in-call')
+    by_testid(alice, 'toggle-video').click()
+    expect_placeholder(bob, 'alice', 'Camera off')
+    expect_readable(bob, by_testid(bob, 'remote-placeholder-state'), by_testid(bob, 'call-duration'))
+    shot(bob, 'camera-off')
+    by_testid(alice, 'hang-up').click()
+    expect(by_testid(alice, 'history-item')).to_have_count(1)
+    expect_readable(alice, by_testid(alice, 'call-notice'), by_testid(alice, 'history-item').get_by_text('bob'),
+                    by_testid(alice, 'history-item').get_by_text('Completed'))
+    shot(alice, 'dashboard')
+
+    alice.goto(f'{app.url}/account')
+    by_testid(alice, 'display-name').fill('Alice Liddell')
+    by_testid(alice, 'display-name-save').click()
+    expect(by_testid(alice, 'account-notice')).to_contain_text('Alice Liddell')
+    assert is_dark(alice) == (theme == 'dark')
+    expect_readable(alice, by_testid(alice, 'account-notice'), alice.get_by_text('Display name', exact=True),
+                    alice.get_by_text('How others see you'))
+    shot(alice, 'account')
+    for each in contexts:
+        each.close()
+
+
+def test_the_dark_toggle_is_remembered_until_it_goes_back_to_the_system(start_app, chromium):
+    app = start_app()
+    context = chromium.new_context(viewport=SIZES['desktop'], color_scheme='light')
+    page = context.new_page()
+    register(page, app.url, 'alice')
+    assert not is_dark(page)
+    by_testid(page, 'toggle-dark').click()
+    page.wait_for_function('document.body.classList.contains("body--dark")')
+    page.reload()
+    expect(by_testid(page, 'me')).to_be_visible()
+    assert is_dark(page)
+    other = context.new_page()
+    other.goto(app.url)
+    expect(by_testid(other, 'me')).to_be_visible()
+    assert is_dark(other)
+    by_testid(other, 'toggle-dark').click()  # light, as the system: following the system again
+    other.wait_for_function('!document.body.classList.contains("body--dark")')
+    page.emulate_media(color_scheme='dark')
+    page.reload()
+    expect(by_testid(page, 'me')).to_be_visible()
+    assert is_dark(page)
+    context.close()

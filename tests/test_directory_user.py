@@ -83,6 +83,7 @@ async def test_a_row_is_one_update_per_change_and_none_when_unchanged(create_use
     assert updates == [row]
     row.show('bob', 'offline', 'bob')  # handed to someone else
     assert updates == [row, row]
-    assert (row.user, row.text, row.props['color']) == ('bob', 'offline', 'grey-6')
+    assert (row.user, row.text, row.props['color']) == ('bob', 'offline', 'grey-8')
+    assert row.props['avatar']['user'] == 'bob'  # the avatar goes with the row's person
     assert {'user-bob', 'status-bob', 'call-bob', 'name-bob'} <= set(row._markers)
     assert row._to_dict()['text'] == 'offline'  # what the browser's badge shows

@@ -1,7 +1,8 @@
 """Avatars: the initial of the shown name on a colour of the person's own, readable (white text at 4.5:1 or more)."""
 from __future__ import annotations
 
-from ui.components.person_avatar import TEXT_COLOR, avatar_color, avatar_of, contrast
+from ui.components.person_avatar import TEXT_COLOR, avatar_color, avatar_of
+from ui.contrast import contrast, readable_on
 from ui.peer_video import PLAYING, STALLED, WAITING, PeerVideo
 
 
@@ -19,6 +20,13 @@ def test_white_initials_are_readable_on_every_colour() -> None:
 def test_contrast_is_wcag_s() -> None:
     assert round(contrast('#000000', '#ffffff'), 1) == 21.0
     assert round(contrast('#767676', '#ffffff'), 2) == 4.54  # the lightest grey that passes on white
+
+
+def test_a_colour_is_adjusted_only_as_far_as_needed_to_read() -> None:
+    assert readable_on('#1976d2', '#ffffff') == '#1976d2'  # Quasar's blue reads on white as it is
+    on_dark = readable_on('#1976d2', '#1d1d1d')
+    assert contrast(on_dark, '#1d1d1d') >= 4.5 and on_dark != '#ffffff'
+    assert contrast(readable_on('#ffdd00', '#ffffff'), '#ffffff') >= 4.5  # a yellow brand on a light page
 
 
 def test_the_initial_is_of_the_display_name_else_the_username() -> None:

@@ -5,18 +5,25 @@ from nicegui import App, ui
 
 from backend.settings import Settings
 
+from .contrast import readable_on
 from .testids import hook
 
 LOGO_ROUTE = '/brand-logo'  # a local APP_LOGO file, served to everyone (the login page shows it)
 DEFAULT_FAVICON = '📞'
+DEFAULT_COLOR = '#5898d4'  # NiceGUI's primary colour
+BACKGROUNDS = {'light': '#ffffff', 'dark': '#1d1d1d'}  # the lightest background text sits on in each theme
 
 
 def apply_branding(app: App, settings: Settings) -> None:
-    """Serve a local logo file and make the brand colour Quasar's primary colour on every page."""
+    """Serve a local logo file and make the brand colour Quasar's primary colour on every page; as text, it is
+    adjusted to read on each theme's background (theme.css)."""
     if settings.app_logo and not _is_url(settings.app_logo):
         app.add_static_file(local_file=settings.app_logo, url_path=LOGO_ROUTE)
-    if settings.brand_color:
-        app.colors(primary=settings.brand_color)
+    # NiceGUI's own blue is too light for white text on it, or for text on white: the nearest that reads
+    primary = settings.brand_color or readable_on(DEFAULT_COLOR, BACKGROUNDS['light'])
+    app.colors(primary=primary)
+    ui.add_css(':root { ' + ' '.join(f'--primary-text-{theme}: {readable_on(primary, background)};'
+                                     for theme, background in BACKGROUNDS.items()) + ' }', shared=True)
 
 
 def favicon(settings: Settings) -> str:

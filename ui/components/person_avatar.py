@@ -9,9 +9,10 @@ from __future__ import annotations
 import colorsys
 import hashlib
 
+from ..contrast import MIN_CONTRAST, contrast
+
 AVATAR_JS = 'person_avatar.js'  # for the `dependencies` of the elements that draw avatars
 TEXT_COLOR = '#ffffff'
-MIN_CONTRAST = 4.5  # WCAG AA for text
 
 
 def avatar_of(username: str, name: str) -> dict[str, str]:
@@ -33,17 +34,3 @@ def avatar_color(username: str) -> str:
         if contrast(color, TEXT_COLOR) >= MIN_CONTRAST:
             return color
         lightness -= 0.02
-
-
-def contrast(first: str, second: str) -> float:
-    """WCAG's contrast ratio of two `#rrggbb` colours, 1 to 21."""
-    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def _luminance(color: str) -> float:
-    def linear(channel: int) -> float:
-        value = channel / 255
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)

@@ -4,7 +4,7 @@ import PersonAvatar from "person_avatar";
 
 export default {
   template: `
-    <div class="row w-full items-center no-wrap gap-x-3 px-2 py-1 rounded hover:bg-grey-2">
+    <div class="person-row row w-full items-center no-wrap gap-x-3 px-2 py-1 rounded">
       <person-avatar :avatar="avatar" />
       <div class="grow truncate" :data-testid="'name-' + user">{{ name }}</div>
       <q-badge :color="color" :data-testid="'status-' + user"><slot></slot></q-badge>

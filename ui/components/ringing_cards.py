@@ -57,7 +57,8 @@ def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Call
         more = hook(ui.button('Decline with a message', icon='chat', color='white', on_click=toggle_replies),
                     'decline-with-message').props('outline')
         more.props['aria-expanded'] = 'false'
-        hook(ui.button('Accept', icon='videocam', color='positive', on_click=on_accept), 'accept-call')
+        # green-9: white text reads on it (4.5:1); Quasar's positive green is too light
+        hook(ui.button('Accept', icon='videocam', color='green-9', on_click=on_accept), 'accept-call')
     return banner
 
 

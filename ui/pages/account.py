@@ -12,6 +12,7 @@ from ..components.demo_people import demo_banner
 from ..password_work import PasswordWork
 from ..session import log_out, sign_ins
 from ..testids import hook
+from ..theme import follow_theme
 
 
 def account_page(services: Services, passwords: PasswordWork) -> None:
@@ -24,6 +25,7 @@ def account_page(services: Services, passwords: PasswordWork) -> None:
             return
         address = request.client.host if request.client else ''  # wrong current passwords count as logins do
         ui.page_title(f'Account · {services.settings.app_name}')
+        follow_theme()
         demo_banner(services.settings)
 
         def say(text: str, *, refused: bool = False) -> None:

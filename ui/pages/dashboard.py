@@ -22,6 +22,7 @@ from ..components.user_directory import UserDirectory
 from ..live_updates import LiveUpdates
 from ..session import log_out, sign_ins
 from ..testids import hook
+from ..theme import follow_theme, theme_toggle
 
 
 def dashboard_page(services: Services, live: LiveUpdates) -> None:
@@ -34,9 +35,11 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             log_out()
             return
         ui.page_title(services.settings.app_name)
+        theme = follow_theme()
 
-        with ui.header().classes('items-center bg-white text-grey-9 shadow-sm px-6'):
+        with ui.header().classes('app-header items-center shadow-sm px-6'):
             brand_mark(services.settings).classes('grow')
+            theme_toggle(theme)
             ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/account')) \
                 .props('flat round dense color=grey-7 aria-label="Your account" title="Your account"')
             hook(ui.label(me), 'me').classes('font-medium')
