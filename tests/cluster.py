@@ -16,20 +16,22 @@ START_TIMEOUT = 120  # seconds: the processes start together on a loaded machine
 
 
 class Cluster:
-    """`url` is the proxy; `apps[i]` is process i (named `app<i+1>` at the proxy); its own Redis; a fresh database
-    on the PostgreSQL server given (or on `database_url`)."""
+    """`url` is the proxy; `apps[i]` is process i (named `app<i+1>` at the proxy), on `ports[i]` or a free port,
+    its data in `folder/app<i+1>`; the database at `database_url`; the Redis at `redis_url`, or its own."""
 
-    def __init__(self, folder: Path, database_url: str, processes: int = 2, **settings: str) -> None:
+    def __init__(self, folder: Path, database_url: str, processes: int = 2, *, redis_url: str = '',
+                 ports: list[int] | None = None, proxy_port: int | None = None, **settings: str) -> None:
         self.folder = folder
-        self.redis = RedisServer()
-        self.settings = {'DATABASE_URL': database_url, 'REDIS_URL': self.redis.url,
+        self.redis = None if redis_url else RedisServer()
+        self.settings = {'DATABASE_URL': database_url, 'REDIS_URL': redis_url or self.redis.url,
                          'STORAGE_SECRET': secrets.token_urlsafe(32), **settings}
-        self.ports = [free_port() for _ in range(processes)]
+        self.ports = ports or [free_port() for _ in range(processes)]
         self.apps: list[AppServer] = []
         self.proxy: HAProxyServer | None = None
         try:
             self.apps = self._start_apps(range(processes))
-            self.proxy = HAProxyServer(folder / 'proxy', [f'127.0.0.1:{port}' for port in self.ports])
+            self.proxy = HAProxyServer(folder / 'proxy', [f'127.0.0.1:{port}' for port in self.ports],
+                                       port=proxy_port)
         except BaseException:
             self.stop()
             raise
@@ -64,4 +66,5 @@ class Cluster:
             self.proxy.stop()
         for app in self.apps:
             app.stop()
-        self.redis.stop()
+        if self.redis is not None:
+            self.redis.stop()

@@ -18,9 +18,9 @@ HAPROXY = shutil.which('haproxy') or '/usr/sbin/haproxy'
 class HAProxyServer:
     """`url` is the proxy; `wait_until_up()` returns once HAProxy's health checks see every server up."""
 
-    def __init__(self, folder: Path, servers: list[str], timeout: float = 30) -> None:
+    def __init__(self, folder: Path, servers: list[str], timeout: float = 30, port: int | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self.port = free_tcp_port()
+        self.port = port or free_tcp_port()
         self.url = f'http://127.0.0.1:{self.port}'
         self.admin_socket = folder / 'admin.sock'
         self.config = folder / 'haproxy.cfg'

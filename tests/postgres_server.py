@@ -27,20 +27,25 @@ def _as_postgres() -> dict:
 
 
 class PostgresServer:
-    """`postgres` in the foreground; `url` (an SQLAlchemy URL, psycopg 3) is ready once started."""
+    """`postgres` in the foreground; `url` (an SQLAlchemy URL, psycopg 3) is ready once started. In a temporary
+    folder, removed at `stop()`, or in `folder`, kept (and used again by the next start)."""
 
-    def __init__(self, timeout: float = 30) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix='ringboard-pg-'))
+    def __init__(self, timeout: float = 30, folder: Path | None = None) -> None:
+        self.keep = folder is not None
+        self.folder = folder or Path(tempfile.mkdtemp(prefix='ringboard-pg-'))
+        self.folder.mkdir(parents=True, exist_ok=True)
         if os.getuid() == 0:
             user = pwd.getpwnam('postgres')
             os.chown(self.folder, user.pw_uid, user.pw_gid)
         self.port = free_tcp_port()
         self.url = f'postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres'
-        subprocess.run([str(BIN / 'initdb'), '-D', str(self.folder / 'data'), '-A', 'trust', '-U', 'postgres',
-                        '--no-sync'], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **_as_postgres())
+        if not (self.folder / 'data').exists():
+            subprocess.run([str(BIN / 'initdb'), '-D', str(self.folder / 'data'), '-A', 'trust', '-U', 'postgres',
+                            '--no-sync'], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           **_as_postgres())
         self.process = subprocess.Popen(
             [str(BIN / 'postgres'), '-D', str(self.folder / 'data'), '-p', str(self.port), '-k', str(self.folder),
-             '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+             '-c', 'listen_addresses=127.0.0.1', *([] if self.keep else ['-c', 'fsync=off'])],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=self.folder, **_as_postgres())
         self._wait_until_up(timeout)
         self._databases = 0
@@ -84,4 +89,5 @@ class PostgresServer:
                 self.process.kill()
                 self.process.wait()
         self.process.stdout.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.folder, ignore_errors=True)
