@@ -52,9 +52,8 @@
       checkName("constructor", "userId", userId);
       const config = Object.assign({}, rtmConfig);
       // As the 2.3.0 SDK does: a numeric presenceTimeout is clamped to 5..300 s (no error); default 300.
-      if (typeof config.presenceTimeout === "number") {
-        config.presenceTimeout = Math.min(Math.max(config.presenceTimeout, 5), 300);
-      }
+      config.presenceTimeout = typeof config.presenceTimeout === "number"
+        ? Math.min(Math.max(config.presenceTimeout, 5), 300) : 300;
       this._cid = `rtm2-${nextClient++}-${Math.random().toString(16).slice(2)}`;
       this._appId = appId;
       this._userId = userId;
@@ -120,7 +119,7 @@
       this._linkState("CONNECTING", "IDLE", "LOGIN", "LOGIN");
       try {
         await link.request({ op: "rtm2.login", cid: this._cid, uid: this._userId, token: token || null,
-          presenceTimeout: this._config.presenceTimeout === undefined ? 300 : this._config.presenceTimeout });
+          presenceTimeout: this._config.presenceTimeout });
       } catch (error) {
         this._linkState("FAILED", "CONNECTING", "LOGIN_REJECTED", "LOGIN");
         throw new RTMBaseError("login", error.message || "login failed", error.code || -10005);
