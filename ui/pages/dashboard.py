@@ -37,13 +37,14 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
         ui.page_title(services.settings.app_name)
         theme = follow_theme()
 
-        with ui.header().classes('app-header items-center shadow-sm px-6'):
+        with ui.header().classes('app-header items-center no-wrap shadow-sm px-6'):
             brand_mark(services.settings).classes('grow')
             theme_toggle(theme)
             ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/account')) \
                 .props('flat round dense color=grey-7 aria-label="Your account" title="Your account"')
             hook(ui.label(me), 'me').classes('font-medium')
-            hook(ui.button('Log out', icon='logout', on_click=log_out), 'logout').props('flat no-caps')
+            hook(ui.button('Log out', icon='logout', on_click=log_out), 'logout').classes('logout-button') \
+                .props('flat no-caps aria-label="Log out"')
 
         demo_banner(services.settings)
         with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
