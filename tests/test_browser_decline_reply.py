@@ -17,6 +17,7 @@ from .decline_steps import (
     tab_to,
 )
 from .test_browser_calls import two_people  # noqa: F401 (a fixture)
+from .test_browser_look import expect_readable
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +68,11 @@ def test_decline_with_own_words_shown_as_text(two_people):  # noqa: F811
     by_testid(alice, 'call-bob').click()
     expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
     refused_replies_send_nothing(alice, bob)
+    expect_readable(bob, by_testid(bob, 'decline-with-message'), by_testid(bob, 'quick-reply'),
+                    by_testid(bob, 'send-reply'), by_testid(bob, 'incoming-call').locator('.q-field__messages'),
+                    by_testid(bob, 'incoming-call').locator('.q-field__label'))
     decline_with_own_words(bob, HTML_REPLY)
     expect_the_reply_seen(alice, bob, HTML_REPLY)
+    expect_readable(alice, by_testid(alice, 'decline-reason'))
     alice.reload()  # read back from the database
     expect(by_testid(alice, 'history-item')).to_contain_text(f'Declined · “{HTML_REPLY}”')

@@ -23,7 +23,7 @@ def decline_replies(on_reply: Callable[[str], None]) -> ui.column:
         if problem is None:
             on_reply(text.value.strip())
 
-    with ui.column().classes('w-full gap-2 pt-3') as replies:
+    with ui.column().classes('decline-replies w-full gap-2 pt-3') as replies:  # ui/css/decline_replies.css
         replies.props['role'] = 'group'
         replies.props['aria-label'] = 'Decline with a message'
         with ui.row().classes('gap-2'):
