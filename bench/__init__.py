@@ -13,4 +13,5 @@ BENCHMARKS = {
     'memory': 'bench.memory',
     'ring_latency': 'bench.ring_latency',
     'presence_burst': 'bench.presence_burst',
+    'processes': 'bench.processes',
 }

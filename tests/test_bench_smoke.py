@@ -114,3 +114,13 @@ def test_registry_store_benchmark(tmp_path: Path) -> None:
     registry_store.main(['--cycles', '3', '--out', str(tmp_path)])
     [row] = read(tmp_path, 'registry_store')['results']
     positive(row['memory_us'], row['redis_us'], row['ping_us'], row['redis_commands_per_transition'])
+
+
+def test_processes_benchmark(tmp_path: Path) -> None:
+    from bench import processes
+    processes.main(['--users', '4', '--pairs', '1', '--rings', '2', '--out', str(tmp_path)])
+    rows = read(tmp_path, 'processes')['results']
+    assert [row['processes'] for row in rows] == [1, 2]
+    for row in rows:
+        assert row['ring']['count'] == 2
+        positive(row['sign_in_burst_s'], row['sign_ins_per_s'], row['ring']['p50_ms'], row['ring']['p99_ms'])
