@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .browser import by_testid
+from .browser import by_testid, register
 from .decline_steps import (
     HTML_REPLY,
     decline_with_a_quick_reply_by_keyboard,
@@ -17,7 +17,7 @@ from .decline_steps import (
     tab_to,
 )
 from .test_browser_calls import two_people  # noqa: F401 (a fixture)
-from .test_browser_look import expect_readable
+from .test_browser_look import expect_readable, is_dark
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +76,22 @@ def test_decline_with_own_words_shown_as_text(two_people):  # noqa: F811
     expect_readable(alice, by_testid(alice, 'decline-reason'))
     alice.reload()  # read back from the database
     expect(by_testid(alice, 'history-item')).to_contain_text(f'Declined · “{HTML_REPLY}”')
+
+
+def test_the_replies_read_in_the_dark_theme(start_app, chromium):
+    app = start_app()
+    contexts = [chromium.new_context(color_scheme='dark') for _ in range(2)]
+    alice, bob = (context.new_page() for context in contexts)
+    register(alice, app.url, 'alice')
+    register(bob, app.url, 'bob')
+    by_testid(alice, 'call-bob').click()
+    by_testid(bob, 'decline-with-message').click()
+    by_testid(bob, 'send-reply').click()
+    assert all(is_dark(page) for page in (alice, bob))
+    expect_readable(bob, by_testid(bob, 'incoming-caller'), by_testid(bob, 'decline-with-message'),
+                    by_testid(bob, 'quick-reply'), by_testid(bob, 'incoming-call').locator('.q-field__messages'))
+    by_testid(bob, 'quick-reply').filter(has_text='In a meeting').click()
+    expect(by_testid(alice, 'decline-reason')).to_have_text('In a meeting')
+    expect_readable(alice, by_testid(alice, 'call-notice'), by_testid(alice, 'decline-reason'))
+    for context in contexts:
+        context.close()
