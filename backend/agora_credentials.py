@@ -1,7 +1,8 @@
 """Agora tokens minted on this server, only for whom the rules allow.
 
-RTC tokens: only for one of the two parties of a call that was accepted and is still live, for that call's
-channel, with the configured lifetime (renewal follows the same rule, so it stops when the call ends).
+RTC tokens: only for one of the two parties of a live call (accepted; or ringing, when the registry connects calls
+while they ring, INSTANT_ANSWER), for that call's channel and that party's uid, with the configured lifetime
+(renewal follows the same rule, so it stops when the call ends).
 RTM tokens: only for the logged-in user's own id.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from tokens import build_rtc_token, build_rtm_token
 
-from .call_registry import ACTIVE, CONNECTING, CallRegistry
+from .call_registry import ACTIVE, CONNECTING, RINGING, CallRegistry
 
 
 class CredentialRefused(PermissionError):
@@ -39,8 +40,10 @@ class AgoraCredentials:
     def rtc(self, call_id: str, user: str) -> RtcGrant:
         """A token to join (and publish in) the channel of `call_id` as `user`."""
         call = self._calls.get(call_id)
-        if call is None or call.state not in (CONNECTING, ACTIVE):
-            raise CredentialRefused('RTC tokens are only for calls that were accepted and are still live.')
+        early = self._calls.connect_while_ringing
+        if call is None or call.state not in ((RINGING, CONNECTING, ACTIVE) if early else (CONNECTING, ACTIVE)):
+            raise CredentialRefused('RTC tokens are only for calls that are still live.' if early
+                                    else 'RTC tokens are only for calls that were accepted and are still live.')
         if user not in (call.caller, call.callee):
             raise CredentialRefused('RTC tokens are only for the two people in the call.')
         uid = user if self._rtc_uid is None else self._rtc_uid(user)

@@ -273,7 +273,9 @@ class Call:
 class CallRegistry:
     def __init__(self, *, resolve_user: Callable[[str], str | None], is_online: Callable[[str], bool],
                  ring_timeout: float = 45.0, connect_timeout: float = 20.0, reconnect_grace: float = 30.0,
-                 clock: CallClock | None = None, store: CallStore | None = None, timer_poll: float = 1.0) -> None:
+                 clock: CallClock | None = None, store: CallStore | None = None, timer_poll: float = 1.0,
+                 connect_while_ringing: bool = False) -> None:
+        """`connect_while_ringing` (INSTANT_ANSWER): the parties' media may connect before the answer."""
         self._resolve_user = resolve_user  # a name as typed -> the registered spelling, or None
         self._is_online = is_online
         self.ring_timeout = ring_timeout
@@ -282,6 +284,7 @@ class CallRegistry:
         self._clock = clock or LoopClock()
         self._store = store or MemoryCallStore()
         self.timer_poll = timer_poll  # how often a shared store's due deadlines are looked for
+        self.connect_while_ringing = connect_while_ringing
         self._timers: dict[str, TimerHandle] = {}  # this process's clock timer per call it last moved
         self.changed: Signal[Call] = Signal()  # every new snapshot, ended ones included
         self.ended: Signal[Call] = Signal()  # once per call, for the history
@@ -296,12 +299,20 @@ class CallRegistry:
     def is_busy(self, user: str) -> bool:
         return self._store.live_call_of(user) is not None
 
-    def signal_peer(self, call_id: str, sender: str) -> str | None:
-        """Whom a media signal from `sender` for `call_id` may go to: the other party of an answered live call."""
+    def signal_peer(self, call_id: str, sender: str, sender_tab: str | None, to_tab: str | None) -> str | None:
+        """Whom a media signal from `sender`'s tab `sender_tab` to the other party's tab `to_tab` may go to (None:
+        nobody). Signals pass between the calling tab and the answering tab of an answered live call; while it
+        rings, with `connect_while_ringing`, between the calling tab and any tab of the callee (each ringing tab
+        connects on its own, and the ones that do not answer drop their connection)."""
         call = self._store.get(call_id)
-        if call is None or call.state is RINGING or sender not in (call.caller, call.callee):
+        if call is None or not call.live or sender not in (call.caller, call.callee):
             return None
-        return call.peer_of(sender)
+        caller_tab, callee_tab = (sender_tab, to_tab) if sender == call.caller else (to_tab, sender_tab)
+        if caller_tab != call.caller_tab:
+            return None
+        if call.state is RINGING:
+            return call.peer_of(sender) if self.connect_while_ringing else None
+        return call.peer_of(sender) if callee_tab == call.callee_tab else None
 
     def live_calls(self) -> list[Call]:
         return self._store.live_calls()

@@ -59,7 +59,8 @@ def create_services(settings: Settings) -> Services:
     presence = Presence(is_busy=lambda user: calls.is_busy(user))
     calls = CallRegistry(resolve_user=directory.registered_name,
                          is_online=lambda user: bool(presence.tabs(user)),
-                         ring_timeout=settings.ring_timeout, store=call_store(settings.redis_url))
+                         ring_timeout=settings.ring_timeout, store=call_store(settings.redis_url),
+                         connect_while_ringing=settings.instant_answer)
     calls.changed.connect(lambda call: (presence.touch(call.caller), presence.touch(call.callee)))
     invite_limit = InviteLimit()
     calls.changed.connect(invite_limit.observe)

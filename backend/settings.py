@@ -59,6 +59,7 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()  # page origins the socket accepts besides the app's own host
     session_days: int = 14  # how long a sign-in lasts
     redis_url: str = field(default='', repr=False)  # the registry's state and deadlines in Redis; '': in-process
+    instant_answer: bool = True  # the call connects while it rings (the callee sends nothing before the accept)
 
     @property
     def agora_enabled(self) -> bool:
@@ -107,9 +108,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if signaling != 'server' and not app_id:
         raise SettingsError(f'SIGNALING={signaling} needs AGORA_APP_ID and AGORA_APP_CERTIFICATE')
     ice_servers = _ice_servers(get('ICE_SERVERS'))
-    tuning = get('NICEGUI_TUNING') or 'on'
-    if tuning not in {'on', 'off'}:
-        raise SettingsError(f'NICEGUI_TUNING must be "on" or "off", not {tuning!r}')
+    tuning = _switch(get, 'NICEGUI_TUNING')
     return Settings(
         host=_host(get('HOST') or '127.0.0.1'),
         port=_number(get, 'PORT', 8080, 1, 65535, int),
@@ -128,12 +127,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         app_name=_app_name(get('APP_NAME')),
         app_logo=_app_logo(get('APP_LOGO')),
         brand_color=_brand_color(get('BRAND_COLOR')),
-        nicegui_tuning=tuning == 'on',
+        nicegui_tuning=tuning,
         demo_users=_demo_users(get('DEMO_USERS')),
         allowed_origins=_origins(get('ALLOWED_ORIGINS')),
         session_days=_number(get, 'SESSION_DAYS', 14, 1, 365, int),
         redis_url=_redis_url(get('REDIS_URL')),
+        instant_answer=_switch(get, 'INSTANT_ANSWER'),
     )
+
+
+def _switch(get, name: str) -> bool:
+    """A setting that is `on` (the default) or `off`."""
+    value = get(name) or 'on'
+    if value not in {'on', 'off'}:
+        raise SettingsError(f'{name} must be "on" or "off", not {value!r}')
+    return value == 'on'
 
 
 def _origins(raw: str) -> tuple[str, ...]:

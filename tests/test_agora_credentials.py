@@ -58,6 +58,24 @@ def test_rtc_token_refused_while_ringing_and_after_the_end(calls, agora):
             agora.rtc(call.id, user)
 
 
+def test_rtc_token_while_ringing_with_instant_answer_for_that_call_and_party_only(calls, agora):
+    calls.connect_while_ringing = True  # INSTANT_ANSWER: both parties join the channel while it rings
+    call = calls.invite('alice', 'bob', 'tab-a')
+    other = calls.invite('carol', 'alice', 'tab-c')  # alice is busy: ends at once
+    for user in ('alice', 'bob'):
+        grant = agora.rtc(call.id, user)
+        [rtc] = [service for service in parse_token(grant.token)['services'] if service['name'] == 'rtc']
+        assert (rtc['channel'], rtc['uid']) == (call.channel, user)
+    with pytest.raises(CredentialRefused, match='two people'):
+        agora.rtc(call.id, 'carol')
+    with pytest.raises(CredentialRefused, match='still live'):
+        agora.rtc(other.id, 'carol')
+    calls.decline(call.id, 'bob')
+    for user in ('alice', 'bob'):
+        with pytest.raises(CredentialRefused, match='still live'):
+            agora.rtc(call.id, user)
+
+
 def test_rtc_token_refused_for_an_unknown_call(agora):
     with pytest.raises(CredentialRefused):
         agora.rtc('no-such-call', 'alice')

@@ -109,7 +109,7 @@ LIVE_CAMERAS = 'window.__cameras.filter(s => s.getTracks().some(t => t.readyStat
 
 
 def test_the_caller_sees_their_camera_while_it_rings_and_the_callee_only_once_answering(start_app, chromium):
-    app = start_app()
+    app = start_app(INSTANT_ANSWER='off')  # on: test_browser_instant_answer.py
     alice_context, bob_context = chromium.new_context(), chromium.new_context()
     for context in (alice_context, bob_context):
         context.add_init_script(PEER_RECORDER)

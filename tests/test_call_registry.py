@@ -561,21 +561,42 @@ def test_channel_survives_every_transition(w: World) -> None:
 
 
 # ---- media signalling ----
-def test_signal_peer_only_for_parties_of_answered_live_calls(w: World) -> None:
+def test_signal_peer_only_between_the_calling_and_the_answering_tab_of_an_answered_live_call(w: World) -> None:
     call = ringing(w)
-    assert w.calls.signal_peer(call.id, 'alice') is None
-    assert w.calls.signal_peer(call.id, 'bob') is None
+    assert w.calls.signal_peer(call.id, 'alice', 'alice-1', 'bob-1') is None
+    assert w.calls.signal_peer(call.id, 'bob', 'bob-1', 'alice-1') is None
     w.calls.accept(call.id, 'bob', 'bob-1')
-    assert w.calls.signal_peer(call.id, 'alice') == 'bob'
-    assert w.calls.signal_peer(call.id, 'bob') == 'alice'
-    assert w.calls.signal_peer(call.id, 'carol') is None
-    assert w.calls.signal_peer(call.id, 'BOB') is None
+    assert w.calls.signal_peer(call.id, 'alice', 'alice-1', 'bob-1') == 'bob'
+    assert w.calls.signal_peer(call.id, 'bob', 'bob-1', 'alice-1') == 'alice'
+    assert w.calls.signal_peer(call.id, 'alice', 'alice-1', 'bob-2') is None  # a tab that did not answer
+    assert w.calls.signal_peer(call.id, 'bob', 'bob-2', 'alice-1') is None
+    assert w.calls.signal_peer(call.id, 'alice', 'alice-2', 'bob-1') is None  # not the calling tab
+    assert w.calls.signal_peer(call.id, 'carol', 'bob-1', 'alice-1') is None
+    assert w.calls.signal_peer(call.id, 'BOB', 'bob-1', 'alice-1') is None
     w.calls.media_connected(call.id, 'alice')
-    assert w.calls.signal_peer(call.id, 'bob') == 'alice'
-    assert w.calls.signal_peer(str(uuid.uuid4()), 'bob') is None
+    assert w.calls.signal_peer(call.id, 'bob', 'bob-1', 'alice-1') == 'alice'
+    assert w.calls.signal_peer(str(uuid.uuid4()), 'bob', 'bob-1', 'alice-1') is None
     w.calls.hang_up(call.id, 'alice')
-    assert w.calls.signal_peer(call.id, 'alice') is None
-    assert w.calls.signal_peer(call.id, 'bob') is None
+    assert w.calls.signal_peer(call.id, 'alice', 'alice-1', 'bob-1') is None
+    assert w.calls.signal_peer(call.id, 'bob', 'bob-1', 'alice-1') is None
+
+
+def test_signal_peer_while_it_rings_between_the_calling_tab_and_every_tab_of_the_callee(w: World) -> None:
+    w.calls.connect_while_ringing = True  # INSTANT_ANSWER
+    call = ringing(w)
+    for tab in ('bob-1', 'bob-2'):
+        assert w.calls.signal_peer(call.id, 'alice', 'alice-1', tab) == 'bob'
+        assert w.calls.signal_peer(call.id, 'bob', tab, 'alice-1') == 'alice'
+        assert w.calls.signal_peer(call.id, 'bob', tab, 'alice-2') is None  # only the calling tab connects
+    assert w.calls.signal_peer(call.id, 'carol', 'carol-1', 'alice-1') is None
+    w.calls.accept(call.id, 'bob', 'bob-2')
+    assert w.calls.signal_peer(call.id, 'alice', 'alice-1', 'bob-2') == 'bob'
+    assert w.calls.signal_peer(call.id, 'alice', 'alice-1', 'bob-1') is None  # answered elsewhere: cut off
+    assert w.calls.signal_peer(call.id, 'bob', 'bob-1', 'alice-1') is None
+    w.calls.hang_up(call.id, 'bob')
+    declined = ringing(w)
+    w.calls.decline(declined.id, 'bob')
+    assert w.calls.signal_peer(declined.id, 'alice', 'alice-1', 'bob-1') is None
 
 
 # ---- races ----

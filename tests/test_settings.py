@@ -110,6 +110,7 @@ def test_good_hosts(host):
     pytest.param({'BRAND_COLOR': '#12345g'}, 'BRAND_COLOR', id='color-not-hex'),
     pytest.param({'NICEGUI_TUNING': 'no'}, 'NICEGUI_TUNING', id='nicegui-tuning-no'),
     pytest.param({'NICEGUI_TUNING': 'ON'}, 'NICEGUI_TUNING', id='nicegui-tuning-upper-case'),
+    pytest.param({'INSTANT_ANSWER': 'yes'}, 'INSTANT_ANSWER', id='instant-answer-yes'),
     pytest.param({'ALLOWED_ORIGINS': 'calls.example.com'}, 'ALLOWED_ORIGINS', id='origin-without-scheme'),
     pytest.param({'ALLOWED_ORIGINS': 'https://calls.example.com/app'}, 'ALLOWED_ORIGINS', id='origin-with-path'),
     pytest.param({'ALLOWED_ORIGINS': 'https://a.example.com,*'}, 'ALLOWED_ORIGINS', id='origin-star'),
@@ -136,6 +137,14 @@ def test_nicegui_tuning_is_on_unless_turned_off():
     assert not load_settings({'NICEGUI_TUNING': 'off'}).nicegui_tuning
     with pytest.raises(SettingsError, match=r'NICEGUI_TUNING must be "on" or "off", not \'false\''):
         load_settings({'NICEGUI_TUNING': 'false'})
+
+
+def test_instant_answer_is_on_unless_turned_off():
+    assert load_settings({}).instant_answer
+    assert load_settings({'AGORA_APP_ID': 'a' * 32, 'AGORA_APP_CERTIFICATE': 'b' * 32}).instant_answer
+    assert not load_settings({'INSTANT_ANSWER': ' off '}).instant_answer
+    with pytest.raises(SettingsError, match=r'INSTANT_ANSWER must be "on" or "off", not \'0\''):
+        load_settings({'INSTANT_ANSWER': '0'})
 
 
 def test_allowed_origins_and_session_days():

@@ -32,7 +32,7 @@ class LiveUpdates:
         self.renamed: Event[list[str]] = Event()  # whose label (display name) changed, for every dashboard
         self._calls: defaultdict[str, Event[Call]] = defaultdict(Event)
         self._history: defaultdict[str, Event[HistoryEntry]] = defaultdict(Event)
-        self._signals: defaultdict[str, Event[str, str, dict]] = defaultdict(Event)
+        self._signals: defaultdict[str, Event[str, str, str, str, dict]] = defaultdict(Event)
         self._storing: set[asyncio.Task] = set()
         services.presence.changed.connect(self.presence.publish)
         services.directory.added.connect(self.new_account.emit)
@@ -48,18 +48,20 @@ class LiveUpdates:
         """`username`'s entry for each of their calls, once it is written to the history."""
         return self._history[username]
 
-    def signals_of(self, username: str) -> Event[str, str, dict]:
-        """Media signals for `username`'s calls, as (call id, sender, signal)."""
+    def signals_of(self, username: str) -> Event[str, str, str, str, dict]:
+        """Media signals for `username`'s calls, as (call id, sender, sender's tab, addressed tab, signal)."""
         return self._signals[username]
 
-    def relay_signal(self, call_id: str, sender: str, signal: dict) -> None:
-        """Pass a media signal to the other party, only for a live, answered call that `sender` is part of."""
-        peer = self._services.calls.signal_peer(call_id, sender)
+    def relay_signal(self, call_id: str, sender: str, sender_tab: str, to_tab: str, signal: dict) -> None:
+        """Pass a media signal from `sender`'s tab to a tab of the other party, only between the tabs the registry
+        lets connect in that live call."""
+        peer = self._services.calls.signal_peer(call_id, sender, sender_tab, to_tab)
         if peer is None:
-            log.warning('dropped a signal from %s for call %s: not a party of that live call', sender, call_id)
+            log.warning('dropped a signal from %s for call %s: not between the tabs of that live call', sender,
+                        call_id)
             return
         if peer in self._signals:
-            self._signals[peer].emit(call_id, sender, signal)
+            self._signals[peer].emit(call_id, sender, sender_tab, to_tab, signal)
 
     def _route_call(self, call: Call) -> None:
         for user in (call.caller, call.callee):

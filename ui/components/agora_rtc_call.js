@@ -1,6 +1,10 @@
 // Agora RTC (agora-rtc-sdk-ng 4.x) media for one call: join the call's channel with a token minted by the
 // server, publish camera and microphone, play the peer. SDK events go to Python, which decides what they
 // mean for the call. The SDK is a self-contained ES module loaded from the configured base URL.
+// With instant answer the caller joins and publishes while it rings, and the ringing callee joins without
+// publishing (the caller's tracks are subscribed but played nowhere until Python gives the call view's
+// elements), then publishes at the accept; a ringing tab that may not join yet (Agora takes one session per user
+// in a channel) only preloads the channel and joins at the accept.
 const JOIN_TIMEOUT_MS = 15000; // join() never settles when Agora is unreachable
 const MEDIA_ERRORS = {
   PERMISSION_DENIED: "permission to use the camera or microphone was denied",
@@ -12,16 +16,22 @@ const MEDIA_ERRORS = {
 export default {
   template: `<span style="display:none"></span>`,
   props: { sdkUrl: String, localVideo: String, remoteVideo: String },
+  watch: {
+    localVideo: { handler: "play", flush: "post" }, // after the new elements are in the page
+    remoteVideo: { handler: "play", flush: "post" },
+  },
   mounted() {
     this.closed = false;
     this.tracks = [];
+    this.remoteTracks = {};
+    this.publishWanted = false;
     this.$emit("ready");
   },
   unmounted() {
     this.stop();
   },
   methods: {
-    async join(appId, channel, token, uid) {
+    async join(appId, channel, token, uid, publish, joinNow = true) {
       let AgoraRTC;
       try {
         AgoraRTC = (await import(this.sdkUrl)).default;
@@ -31,11 +41,17 @@ export default {
       AgoraRTC.setLogLevel(3);
       if (AgoraRTC.disableLogUpload) AgoraRTC.disableLogUpload();
       this.sdk = AgoraRTC;
+      this.publishWanted = this.publishWanted || publish;
+      if (!joinNow) {
+        this.pendingJoin = [appId, channel, token, uid];
+        if (AgoraRTC.preload) AgoraRTC.preload(appId, channel, token, uid).catch(() => {}); // best effort
+        if (this.publishWanted) this.publish();
+        return;
+      }
       const client = (this.client = AgoraRTC.createClient({ mode: "rtc", codec: "vp8" }));
       client.on("user-published", async (user, mediaType) => {
-        const track = await client.subscribe(user, mediaType);
-        if (mediaType === "video") track.play(document.getElementById(this.remoteVideo));
-        else track.play();
+        this.remoteTracks[mediaType] = await client.subscribe(user, mediaType);
+        this.play();
         this.$emit("peer-media", { kind: mediaType, on: true });
         this.$emit("connected");
       });
@@ -53,13 +69,7 @@ export default {
         up: quality.uplinkNetworkQuality, down: quality.downlinkNetworkQuality,
       }));
 
-      try {
-        this.tracks = await AgoraRTC.createMicrophoneAndCameraTracks();
-      } catch (error) {
-        return this.$emit("failed", { reason: MEDIA_ERRORS[error.code] || error.message || String(error) });
-      }
-      if (this.closed) return this.releaseTracks();
-      this.tracks[1].play(document.getElementById(this.localVideo));
+      if (this.publishWanted && !(await this.createTracks())) return;
 
       let timer;
       const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve("timeout"), JOIN_TIMEOUT_MS)));
@@ -78,12 +88,51 @@ export default {
         const detail = outcome === "timeout" ? "no answer within 15 s" : outcome.code || outcome.message;
         return this.$emit("connect-failed", { reason: `Cannot reach the video service (${detail})` });
       }
-      try {
-        await client.publish(this.tracks);
-      } catch (error) {
-        return this.$emit("connect-failed", { reason: `Cannot publish to the video service (${error.code || error.message})` });
-      }
+      this.joined = true;
+      if (this.publishWanted) await this.publishTracks();
       if (client.remoteUsers.length) this.$emit("connected");
+    },
+    async publish() {
+      // The accept: camera and microphone now. Before the join is done, join() publishes once it is.
+      this.publishWanted = true;
+      if (this.pendingJoin) {
+        const args = this.pendingJoin;
+        this.pendingJoin = null;
+        return this.join(...args, true, true);
+      }
+      if (!this.joined || this.tracks.length) return;
+      if (await this.createTracks()) await this.publishTracks();
+    },
+    async createTracks() {
+      try {
+        this.tracks = await this.sdk.createMicrophoneAndCameraTracks();
+      } catch (error) {
+        this.$emit("failed", { reason: MEDIA_ERRORS[error.code] || error.message || String(error) });
+        return false;
+      }
+      if (this.closed) {
+        this.releaseTracks();
+        return false;
+      }
+      this.play();
+      return true;
+    },
+    async publishTracks() {
+      try {
+        await this.client.publish(this.tracks);
+      } catch (error) {
+        this.$emit("connect-failed", { reason: `Cannot publish to the video service (${error.code || error.message})` });
+      }
+    },
+    play() {
+      // Each track into its element once there is one: nothing of the peer plays before the call view is shown.
+      const local = this.localVideo && document.getElementById(this.localVideo);
+      if (local && this.tracks[1] && !this.tracks[1].isPlaying) this.tracks[1].play(local);
+      const remote = this.remoteVideo && document.getElementById(this.remoteVideo);
+      if (!remote) return;
+      const { video, audio } = this.remoteTracks;
+      if (video && !video.isPlaying) video.play(remote);
+      if (audio && !audio.isPlaying) audio.play();
     },
     setTrackEnabled(kind, enabled) {
       const track = this.tracks[kind === "audio" ? 0 : 1];

@@ -16,25 +16,34 @@ class AgoraRtcCall(CallMediaElement, component='agora_rtc_call.js'):
     """Also reports `ready`, `token-will-expire`, `connect-failed` and `peer-left`."""
     VIDEO_TAG = 'div'  # the SDK plays each track into a container of its own
 
-    def __init__(self, *, sdk_url: str, grant: Callable[[], RtcGrant], on_connect_failed: Callable[[str], None],
+    def __init__(self, *, sdk_url: str, grant: Callable[[], RtcGrant], publish: bool, join_now: bool,
                  on_peer_left: Callable[[str], None], **common: Any) -> None:
-        """`common` are the arguments of every CallMediaElement."""
+        """`publish`: publish camera and microphone once joined; False: only at `answered` (a ringing callee: the
+        caller's media arrives but is not shown). `join_now`: False: only preload the channel and join at
+        `answered`. `common` are the arguments of every CallMediaElement."""
         super().__init__(**common)
         self.props['sdk-url'] = sdk_url
         self._grant = grant
-        self._on_connect_failed = on_connect_failed
+        self._publish = publish
+        self._join_now = join_now
         self.on('ready', self._join)
         self.on('token-will-expire', self._renew)
-        self.on('connect-failed', lambda event: on_connect_failed(str(event.args.get('reason', ''))))
+        self.on('connect-failed', lambda event: self._connect_failed(str(event.args.get('reason', ''))))
         self.on('peer-left', lambda event: on_peer_left(str(event.args.get('reason', ''))))
 
     def _join(self) -> None:
         try:
             grant = self._grant()
         except CredentialRefused as refusal:
-            self._on_connect_failed(str(refusal))
+            self._connect_failed(str(refusal))
             return
-        self.run_method('join', grant.app_id, grant.channel, grant.token, grant.uid)
+        self.run_method('join', grant.app_id, grant.channel, grant.token, grant.uid, self._publish, self._join_now)
+
+    def answered(self) -> None:
+        super().answered()
+        if not self._publish:
+            self._publish = True
+            self.run_method('publish')
 
     def _renew(self) -> None:
         try:

@@ -3,6 +3,7 @@ and the browser's reports that matter to the call. WebRTC (webrtc_call.py) and A
 how they connect."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -15,16 +16,23 @@ UNNAMED = {'audio': 'Microphone', 'video': 'Camera'}
 
 
 class CallMediaElement(ui.element):
-    """Reports `connected`, `lost`, `failed`, `peer-media` and `quality`; Python decides what they mean."""
+    """Reports `connected`, `lost`, `failed`, `peer-media` and `quality`; Python decides what they mean.
+
+    Media started while the call rings (the caller's camera; with instant answer the connection of either side)
+    keeps what it reports for the registry, which takes it only once the call is answered, until `answered`."""
     VIDEO_TAG = 'video'  # the element the call stage plays each video into
 
-    def __init__(self, *, local_video_id: str, remote_video_id: str, on_connected: Callable[[], None],
+    def __init__(self, *, local_video_id: str, remote_video_id: str, ringing: bool, on_connected: Callable[[], None],
                  on_lost: Callable[[], None], on_failed: Callable[[str], None],
-                 on_peer_media: Callable[[str, bool], None], on_quality: Callable[[int, int], None]) -> None:
+                 on_connect_failed: Callable[[str], None], on_peer_media: Callable[[str, bool], None],
+                 on_quality: Callable[[int, int], None]) -> None:
         super().__init__()
         self.props['local-video'] = local_video_id
         self.props['remote-video'] = remote_video_id
+        self._ringing = ringing
+        self._held: list[Callable[[], None]] = []  # reports of the ringing time, for the registry at the answer
         self._on_connected = on_connected
+        self._on_connect_failed = on_connect_failed
         self._on_peer_media = on_peer_media
         # All listeners now (subclasses add theirs in their constructor): a later .on() would re-mount the component.
         self.on('connected', self._connected)
@@ -34,14 +42,29 @@ class CallMediaElement(ui.element):
         self.on('quality', lambda event: on_quality(int(event.args['up']), int(event.args['down'])))
 
     def _connected(self) -> None:
-        self._on_connected()
+        self._report(self._on_connected)
+
+    def _connect_failed(self, reason: str) -> None:
+        self._report(lambda: self._on_connect_failed(reason))
+
+    def _report(self, report: Callable[[], None]) -> None:
+        if self._ringing:
+            self._held.append(report)
+        else:
+            report()
 
     def show_in(self, local_video_id: str, remote_video_id: str) -> None:
         """Play into these video elements from now on (the caller's media moves from the ringing panel to the call)."""
         self._props.update({'local-video': local_video_id, 'remote-video': remote_video_id})
 
     def answered(self) -> None:
-        """The call this media started for while it rang was answered (WebRTC's caller then sends what it held)."""
+        """The call this media started for while it rang was answered: the registry now takes what it reported."""
+        self._ringing = False
+        held, self._held = self._held, []
+        if held:  # soon: the registry is still telling everyone of the answer
+            loop = asyncio.get_running_loop()
+            for report in held:
+                loop.call_soon(report)
 
     def deliver(self, signal: dict) -> None:
         """A signal relayed from the peer's tab. Only WebRTC has them: Agora RTC connects through Agora."""

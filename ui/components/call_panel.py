@@ -13,7 +13,7 @@ from collections.abc import Callable
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
-from backend.call_registry import ACTIVE, CONNECTING, RINGING, Call, CallRefused
+from backend.call_registry import RINGING, Call, CallRefused
 from backend.services import Services
 
 from ..call_words import ANSWERED_ELSEWHERE, end_notice
@@ -105,6 +105,7 @@ class CallPanel:
             return
         self._call = call
         self._signaling.follow(call, current)
+        self._media.follow(call)
         kind = view_kind(call, self.me, self.tab)
         if kind == 'incoming' and not self._signaling.rings_here(call):
             kind = 'idle'  # the invitation has not reached this tab (yet)
@@ -142,9 +143,11 @@ class CallPanel:
                                                 on_decline=lambda reply: self._signaling.decline(call.id, reply),
                                                 avatar=avatar)
                 self._sounds.alert(f'📞 {peer} is calling', f'Open {self._services.settings.app_name} to answer')
+                if media_here:  # instant answer: connected while it rings, shown nowhere before the accept
+                    self._media.play_in(call, '', '')
             elif kind == 'outgoing':
                 self._ringing = outgoing_panel(peer, on_cancel=lambda: self._act(call.id, self._calls.cancel),
-                                               avatar=avatar, preview=media_here)
+                                               avatar=avatar, preview=media_here and self._media.previews)
                 if media_here:
                     self._media.play_in(call, self._ringing.preview_id, '')
             elif kind == 'in_call':
@@ -179,15 +182,15 @@ class CallPanel:
         self._reason.set_visibility(bool(reply))
         self._notice.set_visibility(bool(text))
 
-    # ---- WebRTC signals between the two tabs ----
-    def _relay(self, call_id: str, signal: dict) -> None:
-        if self._kind == 'in_call':
-            self._live.relay_signal(call_id, self.me, signal)
+    # ---- WebRTC signals between two tabs (the registry says which tabs may exchange them) ----
+    def _relay(self, call_id: str, to_tab: str, signal: dict) -> None:
+        self._live.relay_signal(call_id, self.me, self.tab, to_tab, signal)
 
-    def _receive_signal(self, call_id: str, sender: str, signal: dict) -> None:
+    def _receive_signal(self, call_id: str, sender: str, sender_tab: str, to_tab: str, signal: dict) -> None:
+        if to_tab != self.tab:
+            return  # for another tab of this user
         call = self._call
-        if call is None or call.id != call_id or self._view is None or call.state not in {CONNECTING, ACTIVE}:
-            if self._kind != 'elsewhere':
-                log.warning('%s dropped a signal from %s for call %s: not on this tab', self.me, sender, call_id)
+        if call is None or call.id != call_id or not call.live:
+            log.warning('%s dropped a signal from %s for call %s: not on this tab', self.me, sender, call_id)
             return
-        self._media.element.deliver(signal)
+        self._media.deliver(call, sender_tab, signal)

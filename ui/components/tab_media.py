@@ -1,7 +1,17 @@
-"""The call media of one tab (camera, microphone, connection): which kind the mode uses, when it runs here and
-what its reports mean for the call."""
+"""The call media of one tab (camera, microphone, connection): which kind the mode uses, when it runs here, which
+tab of the peer each connection is with and what its reports mean for the call.
+
+With instant answer (INSTANT_ANSWER) the call connects while it rings: the calling tab, and each ringing tab of the
+callee (which sends nothing of its own before the accept). With WebRTC each ringing tab greets the calling tab,
+which connects to each one that does (one connection per ringing tab); at the answer the calling tab keeps the
+answering tab's and drops the others, whose tabs drop theirs as they show "answered elsewhere". With Agora RTC the
+caller joins and publishes while it rings and the callee joins without publishing; Agora takes one session per user
+in a channel, so only a callee with a single open tab joins before the accept (with several, each ringing tab
+preloads the channel and the answering one joins at the accept).
+"""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from nicegui import ui
@@ -15,61 +25,129 @@ from .call_media_element import CallMediaElement
 from .call_signaling import Act
 from .webrtc_call import WebRtcCall
 
+log = logging.getLogger(__name__)
+HELLO = {'hello': True}  # a ringing tab of the callee to the calling tab: connect to me
+
 
 class TabMedia:
-    def __init__(self, services: Services, me: str, tab: str, *, act: Act, send: Callable[[str, dict], None],
+    def __init__(self, services: Services, me: str, tab: str, *, act: Act, send: Callable[[str, str, dict], None],
                  on_peer_media: Callable[[str, bool], None], on_quality: Callable[[int], None],
                  on_stats: Callable[[dict], None]) -> None:
-        """`send` relays a WebRTC signal of a call to the peer's tab; `on_peer_media`, `on_quality` (Agora RTC's level)
-        and `on_stats` (WebRTC's numbers every 2 s) show what the media reports of the peer and the connection."""
+        """`send` relays a WebRTC signal of a call to a tab of the peer; `on_peer_media`, `on_quality` (Agora RTC's
+        level) and `on_stats` (WebRTC's numbers every 2 s) show what the media reports of the peer and the
+        connection."""
         self._services = services
         self._me, self._tab = me, tab
         self._act, self._send = act, send
         self._shows = {'on_peer_media': on_peer_media, 'on_quality': lambda up, down: on_quality(max(up, down))}
         self._on_stats = on_stats
-        self._area = ui.element()  # outside the call panel's area: the caller's media outlives the ringing panel
-        self.element: CallMediaElement | None = None
+        self._area = ui.element()  # outside the call panel's area: the media outlives the ringing cards
+        self.element: CallMediaElement | None = None  # the one shown: in the ringing panel, then in the call view
+        self._others: dict[str, WebRtcCall] = {}  # the calling tab's further connections, by ringing tab of the callee
+        self._joins_early: tuple[str, bool] = ('', False)  # (call id, whether this callee tab joins Agora early)
 
     @property
     def element_class(self) -> type[CallMediaElement]:
         return WebRtcCall if self._services.settings.mode == 'embedded' else AgoraRtcCall
 
+    @property
+    def previews(self) -> bool:
+        """The calling tab shows its camera in the ringing panel's <video> (Agora RTC plays into its own)."""
+        return self.element_class is WebRtcCall
+
     def wanted(self, call: Call, kind: str) -> bool:
-        """This tab runs the call's camera and connection: in the call and, with WebRTC, already while it rings as
-        the calling tab (the caller sees their camera, and the offer is ready when the callee answers). Agora's
-        media needs a token, which exists only once the call is answered."""
+        """This tab runs the call's camera and connection: in the call; as the calling tab while it rings (the caller
+        sees their camera, and the offer is ready when the callee answers; Agora's media needs a token, which exists
+        before the answer only with instant answer); and, with instant answer, as a ringing tab of the callee."""
+        instant = self._services.settings.instant_answer
         if kind == 'in_call':
             return True
-        return kind == 'outgoing' and call.caller_tab == self._tab and self.element_class is WebRtcCall
+        if kind == 'outgoing':
+            return call.caller_tab == self._tab and (instant or self.element_class is WebRtcCall)
+        return kind == 'incoming' and instant
+
+    def _agora_joins_early(self, call: Call) -> bool:
+        """Decided once per call, when it starts ringing here: a tab opened later must not stop this one's media."""
+        if self._joins_early[0] != call.id:
+            self._joins_early = (call.id, self._services.presence.tabs(self._me) == (self._tab,))
+        return self._joins_early[1]
 
     def play_in(self, call: Call, local: str, remote: str) -> CallMediaElement:
         """The media of `call`, playing into these video elements (started now, or moved from the ringing panel)."""
         if self.element is None:
             with self._area:
                 self.element = self._start(call, local, remote)
+            if isinstance(self.element, WebRtcCall) and call.state is RINGING and self._me == call.callee:
+                self._send(call.id, call.caller_tab or '', HELLO)
         else:
             self.element.show_in(local, remote)
         return self.element
 
-    def stop(self) -> None:
-        if self.element is not None:
-            self.element.delete()  # the browser side stops the camera and closes the connection
-            self.element = None
+    def follow(self, call: Call) -> None:
+        """A new snapshot of the call whose media runs here: once answered, only the answering tab's connection
+        stays on the calling tab."""
+        element = self.element
+        if not isinstance(element, WebRtcCall) or call.state is RINGING or not call.live or self._me != call.caller:
+            return
+        answering = call.callee_tab or ''
+        if element.peer_tab is None:
+            element.connect_to(answering)
+        elif element.peer_tab != answering:
+            element.delete()  # the camera goes with it; the answering tab's connection has one of its own
+            self.element = self._others.pop(answering, None)  # None: that tab never greeted us: connect anew
+        for other in self._others.values():
+            other.delete()
+        self._others.clear()
 
-    def _start(self, call: Call, local: str, remote: str) -> CallMediaElement:
+    def deliver(self, call: Call, sender_tab: str, signal: dict) -> None:
+        """A signal from the peer's tab `sender_tab` for the connection with that tab."""
+        if signal == HELLO:
+            self._greeted(call, sender_tab)
+            return
+        element = self.element if getattr(self.element, 'peer_tab', None) == sender_tab else None
+        element = element or self._others.get(sender_tab)
+        if element is None:
+            log.warning('%s dropped a signal of call %s from tab %s: no connection with it', self._me, call.id,
+                        sender_tab)
+            return
+        element.deliver(signal)
+
+    def _greeted(self, call: Call, callee_tab: str) -> None:
+        element = self.element
+        if not isinstance(element, WebRtcCall) or call.state is not RINGING:
+            return
+        if element.peer_tab is None:
+            element.connect_to(callee_tab)  # its offer is made already
+        elif element.peer_tab != callee_tab and callee_tab not in self._others:
+            with self._area:  # shown nowhere: its own camera, for its own connection
+                self._others[callee_tab] = self._start(call, '', '', peer_tab=callee_tab)
+
+    def stop(self) -> None:
+        for element in (self.element, *self._others.values()):
+            if element is not None:
+                element.delete()  # the browser side stops the camera and closes the connection
+        self.element = None
+        self._others.clear()
+
+    def _start(self, call: Call, local: str, remote: str, *, peer_tab: str | None = None) -> CallMediaElement:
         calls, settings = self._services.calls, self._services.settings
-        common = {'local_video_id': local, 'remote_video_id': remote,
+        ringing = call.state is RINGING
+        caller = self._me == call.caller
+        common = {'local_video_id': local, 'remote_video_id': remote, 'ringing': ringing,
                   'on_connected': lambda: self._act(call.id, calls.media_connected),
                   'on_lost': lambda: self._act(call.id, calls.media_lost),
-                  'on_failed': lambda reason: self._act(call.id, calls.media_failed, reason), **self._shows}
+                  'on_failed': lambda reason: self._act(call.id, calls.media_failed, reason),
+                  'on_connect_failed': lambda reason: self._act(call.id, calls.connect_failed, reason),
+                  **self._shows}
         if self.element_class is WebRtcCall:
+            if peer_tab is None:
+                peer_tab = (None if ringing else call.callee_tab or '') if caller else call.caller_tab or ''
             return WebRtcCall(configuration=lambda: self._services.ice.for_call(call.id, self._me),
-                              polite=self._me == call.callee, ringing=call.state is RINGING,
-                              send=lambda signal: self._send(call.id, signal),
-                              on_connect_failed=lambda reason: self._act(call.id, calls.connect_failed, reason),
+                              polite=not caller, peer_tab=peer_tab, camera=caller or not ringing,
+                              send=lambda tab, signal: self._send(call.id, tab, signal),
                               on_stats=self._on_stats, **common)
-        return AgoraRtcCall(sdk_url=f'{sdk_base(settings)}/{RTC_SDK}',
+        return AgoraRtcCall(sdk_url=f'{sdk_base(settings)}/{RTC_SDK}', publish=caller or not ringing,
+                            join_now=caller or not ringing or self._agora_joins_early(call),
                             grant=lambda: self._services.agora.rtc(call.id, self._me),
-                            on_connect_failed=lambda reason: self._act(call.id, calls.connect_failed, reason),
                             on_peer_left=lambda reason: self._act(call.id, calls.peer_left, reason),
                             **common)

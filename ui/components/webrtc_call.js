@@ -2,8 +2,12 @@
 // "perfect negotiation" pattern (the callee is polite) so later offers crossing each other never deadlock.
 // Signals travel through Python, which checks that they belong to this call; every decision about the
 // call stays there. This component only reports what the browser sees.
-// The caller's component starts while the call rings (its camera shows in the ringing panel, its offer waits
-// in Python for the answer); at the answer Python points it at the call view's videos.
+// The caller's component starts while the call rings (its camera shows in the ringing panel); its offer waits
+// in Python until Python knows the callee's tab to send it to: the answering tab, or (instant answer) each ringing
+// tab, which then connects at once without a camera: the caller's media arrives but is not shown, and the callee's
+// transceivers are ready to send with no track in them, so nothing of the callee leaves before the accept. At the
+// accept Python points the component at the call view's videos and opens the callee's camera into those
+// transceivers (replaceTrack: no renegotiation).
 // Python starts it with the peer connection's configuration (ICE servers with TURN credentials minted for this
 // call, the transport policy) once it is mounted, and gets its connection's numbers every 2 s.
 const REASONS = {
@@ -25,21 +29,15 @@ export default {
   mounted() {
     this.inbox = [];
     this.closed = false;
+    this.cameraWanted = false;
     this.$emit("ready"); // Python answers with start(); signals may come now: they wait for the peer connection
   },
   unmounted() {
     this.stop();
   },
   methods: {
-    async start(configuration) {
-      try {
-        this.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
-      } catch (error) {
-        if (!this.closed) this.$emit("failed", { reason: REASONS[error.name] || error.message || String(error) });
-        return;
-      }
-      if (this.closed) return this.releaseMedia();
-      this.attach();
+    async start(configuration, camera = true) {
+      if ((camera || this.cameraWanted) && !(await this.takeCamera())) return;
       const pc = (this.pc = new RTCPeerConnection(configuration));
       this.makingOffer = false;
       this.ignoreOffer = false;
@@ -82,12 +80,14 @@ export default {
           this.$emit("signal", { description: pc.localDescription.toJSON(), complete: true });
         }
       };
-      pc.ontrack = ({ streams }) => {
-        this.remoteStream = streams[0];
+      pc.ontrack = ({ track, streams }) => {
+        // A track the callee sends only from the accept on (its sender had no track) comes without a stream.
+        this.remoteStream = streams[0] || this.remoteStream || new MediaStream();
+        if (!streams[0]) this.remoteStream.addTrack(track);
         this.attach();
       };
       pc.onconnectionstatechange = () => this.connectionChanged(pc.connectionState);
-      for (const track of this.stream.getTracks()) pc.addTrack(track, this.stream);
+      if (this.stream) for (const track of this.stream.getTracks()) pc.addTrack(track, this.stream);
       // Insurance until connected: the caller's offer got no answer, or ICE checks never succeed: the impolite
       // side offers again or restarts ICE.
       this.kickTimer = setInterval(() => {
@@ -96,6 +96,32 @@ export default {
         else if (pc.connectionState === "connecting") pc.restartIce();
       }, 5000);
       for (const signal of this.inbox.splice(0)) this.applySignal(signal);
+    },
+    async takeCamera() {
+      try {
+        this.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+      } catch (error) {
+        if (!this.closed) this.$emit("failed", { reason: REASONS[error.name] || error.message || String(error) });
+        return false;
+      }
+      if (this.closed) {
+        this.releaseMedia();
+        return false;
+      }
+      this.attach();
+      return true;
+    },
+    async openCamera() {
+      // The accept of a call connected while it rang: the camera goes into the transceivers the answer made ready.
+      this.cameraWanted = true;
+      if (this.stream || !this.pc || !(await this.takeCamera())) return; // no connection yet: start() opens it
+      const pc = this.pc;
+      for (const track of this.stream.getTracks()) {
+        const ready = pc.getTransceivers().find((transceiver) => !transceiver.stopped && !transceiver.sender.track
+          && transceiver.receiver.track.kind === track.kind && transceiver.direction === "sendrecv");
+        if (ready) await ready.sender.replaceTrack(track);
+        else pc.addTrack(track, this.stream); // the offer has not come yet: it is matched to this track
+      }
     },
     attach() {
       for (const [id, stream] of [[this.localVideo, this.stream], [this.remoteVideo, this.remoteStream]]) {
@@ -136,6 +162,11 @@ export default {
           if (this.ignoreOffer) return;
           await pc.setRemoteDescription(description);
           if (description.type === "offer") {
+            if (!this.stream) { // answering before the accept: ready to send, but no track to send yet
+              for (const transceiver of pc.getTransceivers()) {
+                if (!transceiver.stopped && transceiver.direction === "recvonly") transceiver.direction = "sendrecv";
+              }
+            }
             await pc.setLocalDescription();
             this.$emit("signal", { description: pc.localDescription.toJSON() });
           }

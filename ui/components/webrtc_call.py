@@ -1,7 +1,8 @@
-"""Embedded-mode media: a peer-to-peer WebRTC connection whose signals Python relays between the two tabs.
+"""Embedded-mode media: a peer-to-peer WebRTC connection whose signals Python relays between two tabs.
 
-The signals wait here, in one place: the caller's own while the call rings (the callee has no connection yet), and
-the peer's until this browser side is mounted.
+The signals wait here, in one place: the caller's own until it is known which tab of the callee they go to (the
+answering tab; with instant answer, each ringing tab as soon as it shows the call), and the peer's until this
+browser side is mounted.
 """
 from __future__ import annotations
 
@@ -18,21 +19,22 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
     """Also reports `ready`, `signal`, `state`, `connect-failed` (no way to the peer: a relay refused this call's
     credentials) and `stats` (the connection's numbers, every 2 s)."""
 
-    def __init__(self, *, configuration: Callable[[], dict], polite: bool, ringing: bool,
-                 send: Callable[[dict], None], on_connect_failed: Callable[[str], None],
-                 on_stats: Callable[[dict], None], **common: Any) -> None:
+    def __init__(self, *, configuration: Callable[[], dict], polite: bool, peer_tab: str | None, camera: bool,
+                 send: Callable[[str, dict], None], on_stats: Callable[[dict], None], **common: Any) -> None:
         """`configuration` gives the peer connection's (ICE servers with this call's TURN credentials, the transport
         policy), asked for when the browser side is ready: never part of the page itself.
-        `ringing`: started by the calling tab before the answer, so what it sends is held until `answered`.
-        `send` passes a signal to the peer's tab; `common` are the arguments of every CallMediaElement."""
+        `peer_tab`: the peer's tab this connection is with; None: not known yet (the caller's, before the answer),
+        what it sends is held until `connect_to`.
+        `camera`: open the camera and microphone at once; False: only at `answered` (a callee connecting while
+        it rings). `send` passes a signal to a tab of the peer; `common` are the arguments of every
+        CallMediaElement."""
         super().__init__(**common)
         self.props['polite'] = polite
+        self.peer_tab = peer_tab
         self._configuration = configuration
-        self._on_connect_failed = on_connect_failed
-        self._held_failure = ''  # the caller's connection failed while it rang: reported at the answer
+        self._camera = camera
         self._send = send
-        self._ringing = ringing
-        self._outbox: list[dict] | None = [] if ringing else None  # None: sent as they come
+        self._outbox: list[dict] | None = [] if peer_tab is None else None  # None: sent as they come
         self._inbox: list[dict] | None = []  # None: the browser side is mounted and applies them
         self._sending = {'audio': True, 'video': True}  # what the peer's view shows of ours
         self.on('ready', self._ready)
@@ -41,21 +43,19 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
         self.on('stats', lambda event: on_stats(event.args))
 
     def _outgoing(self, signal: dict) -> None:
-        if signal.get('complete'):  # the held offer, now with every candidate in it: the one signal the callee needs
-            if self._ringing:
-                self._outbox = [signal]
-            return
         if self._outbox is None:
-            self._send(signal)
-        else:  # nothing before the answer; then in order
+            if not signal.get('complete'):  # the complete offer only stands in for held signals
+                self._send(self.peer_tab, signal)
+        elif signal.get('complete'):  # the held offer, now with every candidate in it: the one signal the peer needs
+            self._outbox = [signal]
+        else:  # nothing before the peer's tab is known; then in order
             self._outbox.append(signal)
 
-    def answered(self) -> None:
-        self._ringing = False
-        if self._held_failure:  # the registry takes it once the call is connecting
-            asyncio.get_running_loop().call_soon(self._on_connect_failed, self._held_failure)
+    def connect_to(self, peer_tab: str) -> None:
+        """Send to this tab of the peer from now on, what was held first."""
+        self.peer_tab = peer_tab
         if self._outbox:
-            # Not now: the registry tells the caller's tabs of the answer first, and the callee's tab takes signals
+            # Not now: at the answer the registry tells the caller's tabs first, and the callee's tab takes signals
             # only once it shows the call. Soon: the offer is what the callee's browser waits for.
             asyncio.get_running_loop().call_soon(self._release)
         else:
@@ -64,7 +64,13 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
     def _release(self) -> None:
         signals, self._outbox = self._outbox or [], None
         for signal in signals:
-            self._send(signal)
+            self._send(self.peer_tab, signal)
+
+    def answered(self) -> None:
+        super().answered()
+        if not self._camera:
+            self._camera = True
+            self.run_method('openCamera')
 
     def deliver(self, signal: dict) -> None:
         if 'media' in signal:  # the peer's microphone and camera, on or off
@@ -81,16 +87,10 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
         except CredentialRefused as refusal:
             self._connect_failed(str(refusal))
             return
-        self.run_method('start', configuration)
+        self.run_method('start', configuration, self._camera)
         signals, self._inbox = self._inbox or [], None
         for signal in signals:
             self.run_method('applySignal', signal)
-
-    def _connect_failed(self, reason: str) -> None:
-        if self._ringing:
-            self._held_failure = reason
-        else:
-            self._on_connect_failed(reason)
 
     def _connected(self) -> None:
         super()._connected()

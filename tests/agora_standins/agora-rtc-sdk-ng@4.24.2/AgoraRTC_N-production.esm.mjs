@@ -1326,6 +1326,11 @@ class AgoraRTCEntry extends EventEmitter {
   setArea(...args) { recordTop("setArea", args); }
   setParameter(...args) { recordTop("setParameter", args); }
   setAppType(...args) { recordTop("setAppType", args); }
+  // A best-effort speed-up of a later join with the same arguments; nothing to speed up against the fake cloud.
+  preload(...args) {
+    recordTop("preload", args);
+    return Promise.resolve();
+  }
   resumeAudioContext(...args) {
     recordTop("resumeAudioContext", args);
     if (audioContext) audioContext.resume();
