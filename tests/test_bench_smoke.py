@@ -91,11 +91,19 @@ def test_memory_benchmark(tmp_path: Path) -> None:
 @pytest.mark.browser
 def test_call_setup_benchmark(tmp_path: Path) -> None:
     from bench import call_setup
-    call_setup.main(['--calls', '2', '--warmup', '0', '--out', str(tmp_path)])
+    call_setup.main(['--calls', '2', '--warmup', '0', '--ring-for', '1', '--out', str(tmp_path)])
     document = read(tmp_path, 'call_setup')
-    for side in ('app', 'floor'):
-        positive(document[side]['median_ms'], document[side]['view_median_ms'])
-    positive(document['ratio_median'])
+    for run in ('app_instant_on', 'app_instant_off', 'floor', 'floor_preconnect'):
+        positive(document[run]['median_ms'], document[run]['view_median_ms'], document[run]['callee']['p50_ms'],
+                 document[run]['caller']['p50_ms'])
+    for side in ('callee', 'caller', 'both'):
+        positive(*document['ratios'][side].values())
+    for run in ('app_instant_on', 'app_instant_off'):
+        for tabs in ('1_tab', '2_tab'):
+            positive(document[run]['ringing'][tabs]['browser_cpu_share'])
+    # pre-connecting sends the caller's media while it rings: to each ringing tab of the callee
+    assert document['app_instant_on']['ringing']['1_tab']['callee_received_kbit_s'] > 0
+    assert document['app_instant_off']['ringing']['1_tab']['callee_received_kbit_s'] == 0
 
 
 @pytest.mark.browser

@@ -1,0 +1,187 @@
+"""Instant answer with Agora RTC media (hybrid, agora-rtm and agora-signaling modes), in real Chromium over the
+stand-in SDKs and the fake Agora cloud: with INSTANT_ANSWER on the caller joins the call's channel and publishes
+while it rings, the ringing callee joins without publishing and publishes at the accept; off, both join after it.
+"""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tokens import parse_token
+
+from .browser import by_testid, register
+from .fake_agora_cloud import FakeAgoraCloud
+from .test_browser_agora_mode import wait_until_connected
+from .test_browser_instant_answer import LIVE_MEDIA, MEDIA_OPENED, open_tab
+
+pytestmark = pytest.mark.browser
+
+APP_ID = '970ca35de60c44645bbae8a215061b33'
+CERTIFICATE = '5cfd2fd1755d40ecb72977518be15d3b'
+MODES = [pytest.param('server', id='hybrid'), pytest.param('agora-rtm', id='agora-rtm'),
+         pytest.param('agora-signaling', id='agora-signaling')]
+INSTANT = [pytest.param('on', id='instant'), pytest.param('off', id='after-accept')]
+SHOWN = '[...document.querySelectorAll("video, audio")].filter((e) => e.srcObject).length'
+
+
+@pytest.fixture
+def cloud():
+    with FakeAgoraCloud(peer_offline_delay=1.0) as cloud:
+        yield cloud
+
+
+class People:
+    def __init__(self, start_app, cloud: FakeAgoraCloud, chromium, tmp_path, signaling: str, instant: str,
+                 bob_tabs: int = 1, **settings: str) -> None:
+        self.cloud = cloud
+        self.app = start_app(AGORA_APP_ID=APP_ID, AGORA_APP_CERTIFICATE=CERTIFICATE, SIGNALING=signaling,
+                             AGORA_SDK_URL=str(cloud.sdk_folder(tmp_path)), INSTANT_ANSWER=instant, **settings)
+        # RTC uids: the usernames, or the accounts' ids where CallAPI apps join too (registered in this order)
+        self.uid = {'alice': '1', 'bob': '2'} if signaling == 'agora-signaling' else {'alice': 'alice', 'bob': 'bob'}
+        self.contexts = [chromium.new_context() for _ in range(2)]
+        for context in self.contexts:
+            context.add_init_script(MEDIA_OPENED)
+        self.alice, bob = (context.new_page() for context in self.contexts)
+        for page, name in ((self.alice, 'alice'), (bob, 'bob')):
+            register(page, self.app.url, name)
+            if signaling != 'server':
+                cloud.wait_for_call('login', uid=self.uid[name])
+        self.bobs = [bob] + [open_tab(self.contexts[1], self.app.url) for _ in range(bob_tabs - 1)]
+        expect(by_testid(self.alice, 'status-bob')).to_have_text('online')
+
+    def rtc(self, method: str, name: str, since: int = 0) -> list[dict]:
+        return [call for call in self.cloud.calls(self.uid[name])[since:]
+                if call['sdk'] == 'rtc' and call['method'] == method]
+
+    def rtc_calls_of(self, name: str) -> list[str]:
+        return [call['method'] for call in self.cloud.calls(self.uid[name]) if call['sdk'] == 'rtc']
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+        assert 'Traceback' not in self.app.log()
+
+
+@pytest.fixture
+def people(start_app, cloud, chromium, tmp_path):
+    made: list[People] = []
+
+    def make(signaling: str, instant: str, **options) -> People:
+        made.append(People(start_app, cloud, chromium, tmp_path, signaling, instant, **options))
+        return made[-1]
+    yield make
+    for world in made:
+        world.close()
+
+
+def ring(world: People) -> str:
+    """alice calls bob; bob's banners show and alice joins the call's channel while it rings: its name."""
+    by_testid(world.alice, 'call-bob').click()
+    for bob in world.bobs:
+        expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+    return world.cloud.wait_for_call('join', uid=world.uid['alice'], sdk='rtc')['args'][1]
+
+
+def nothing_of_bob_before_the_accept(world: People, bob) -> None:
+    assert bob.evaluate('window.__mediaOpened.length') == 0  # his camera and microphone were never opened
+    assert 'publish' not in world.rtc_calls_of('bob')
+    assert 'createMicrophoneAndCameraTracks' not in world.rtc_calls_of('bob')
+    assert bob.evaluate(SHOWN) == 0  # nothing of alice plays on his page
+
+
+def joined_while_ringing(world: People, channel: str) -> None:
+    """alice publishes in the channel; bob is in it without publishing, with alice's tracks subscribed."""
+    cloud, uid = world.cloud, world.uid
+    cloud.wait_for_call('subscribe', uid=uid['bob'], sdk='rtc', timeout=20)
+    members = cloud.channel_members(channel)
+    assert {str(member) for member in members} == {uid['alice'], uid['bob']}, members
+    media = {str(member): flags for member, flags in members.items()}
+    assert media[uid['alice']] == {'audio': True, 'video': True}
+    assert media[uid['bob']] == {'audio': False, 'video': False}
+    [join] = world.rtc('join', 'bob')
+    [rtc] = [service for service in parse_token(join['args'][2])['services'] if service['name'] == 'rtc']
+    assert (rtc['channel'], rtc['uid']) == (channel, uid['bob'])  # minted at ring time for that call and party
+
+
+@pytest.mark.parametrize('instant', INSTANT)
+@pytest.mark.parametrize('signaling', MODES)
+def test_the_callee_joins_while_it_rings_and_publishes_at_the_accept(people, signaling, instant):
+    world = people(signaling, instant)
+    alice, [bob] = world.alice, world.bobs
+    if instant == 'on':
+        channel = ring(world)
+        joined_while_ringing(world, channel)
+        assert world.rtc('preload', 'bob') == []  # it joins: nothing to preload
+        bob.wait_for_timeout(1000)
+    else:
+        by_testid(alice, 'call-bob').click()
+        expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+        bob.wait_for_timeout(1000)
+        assert world.rtc('join', 'alice') == world.rtc('join', 'bob') == []
+    nothing_of_bob_before_the_accept(world, bob)
+    mark = world.cloud.mark()
+    by_testid(bob, 'accept-call').click()
+    wait_until_connected(alice, bob)
+    assert world.rtc('publish', 'bob', since=0)
+    assert len(world.rtc('join', 'bob')) == 1  # joined once: while it rang, or now
+    assert world.cloud.wait_for_call('publish', uid=world.uid['bob'], sdk='rtc', since=mark)
+    by_testid(alice, 'hang-up').click()
+    for page in (alice, bob):
+        expect(by_testid(page, 'history-item')).to_contain_text('Completed')
+        page.wait_for_function(f'() => {LIVE_MEDIA} === 0')
+
+
+@pytest.mark.parametrize('end', ['decline', 'cancel', 'timeout'])
+@pytest.mark.parametrize('signaling', MODES)
+def test_a_call_that_ends_while_ringing_leaves_the_channel(people, signaling, end):
+    world = people(signaling, 'on', **({'RING_TIMEOUT': '12'} if end == 'timeout' else {}))
+    alice, [bob] = world.alice, world.bobs
+    channel = ring(world)
+    joined_while_ringing(world, channel)
+    if end == 'decline':
+        by_testid(bob, 'decline-call').click()
+    elif end == 'cancel':
+        by_testid(alice, 'cancel-call').click()
+    words = {'decline': 'Declined', 'cancel': 'Cancelled', 'timeout': 'No answer'}[end]
+    expect(by_testid(alice, 'history-item')).to_contain_text(words, timeout=30_000)
+    for name in ('alice', 'bob'):
+        world.cloud.wait_for_call('leave', uid=world.uid[name], sdk='rtc')
+    assert world.cloud.channel_members(channel) == {}
+    nothing_of_bob_before_the_accept(world, bob)
+    for page in (alice, bob):
+        page.wait_for_function(f'() => {LIVE_MEDIA} === 0')
+
+
+def test_calling_back_while_it_rings_publishes_in_the_channel_already_joined(people):
+    world = people('server', 'on')
+    alice, [bob] = world.alice, world.bobs
+    channel = ring(world)
+    joined_while_ringing(world, channel)
+    nothing_of_bob_before_the_accept(world, bob)
+    by_testid(bob, 'call-alice').click()  # glare: alice's call is accepted
+    wait_until_connected(alice, bob)
+    assert len(world.rtc('join', 'bob')) == 1 and len(world.rtc('publish', 'bob')) == 1
+    by_testid(bob, 'hang-up').click()
+    expect(by_testid(alice, 'history-item')).to_contain_text('Completed')
+
+
+def test_with_several_tabs_the_callee_preloads_and_the_answering_tab_joins(people):
+    world = people('server', 'on', bob_tabs=2)
+    alice, bobs = world.alice, world.bobs
+    channel = ring(world)
+    # Agora takes one session per user in a channel: each ringing tab preloads it instead of joining
+    first = world.cloud.wait_for_call('preload', sdk='rtc')
+    world.cloud.wait_for_call('preload', sdk='rtc', since=world.cloud.calls().index(first) + 1)
+    preloads = [call['args'] for call in world.cloud.calls() if call['method'] == 'preload']
+    assert [(app_id, room, uid) for app_id, room, _, uid in preloads] == [(APP_ID, channel, 'bob')] * 2
+    bobs[0].wait_for_timeout(1000)
+    assert world.rtc('join', 'bob') == []
+    for bob in bobs:
+        nothing_of_bob_before_the_accept(world, bob)
+    by_testid(bobs[1], 'accept-call').click()
+    wait_until_connected(alice, bobs[1])
+    expect(by_testid(bobs[0], 'call-notice')).to_contain_text('another tab')
+    assert len(world.rtc('join', 'bob')) == 1
+    assert bobs[0].evaluate('window.__mediaOpened.length') == 0
+    by_testid(alice, 'hang-up').click()
+    expect(by_testid(bobs[1], 'history-item')).to_contain_text('Completed')
