@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .browser import PEER_RECORDER, by_testid, register
+from .browser import PEER_RECORDER, SIGN_IN_WAIT_MS, by_testid, register
 from .test_browser_network import SELECTED_PAIR
 from .test_browser_video_call import wait_until_both_play
 
@@ -51,7 +51,7 @@ def report(page) -> dict:
 def open_tab(context, url: str):
     page = context.new_page()
     page.goto(url)
-    expect(by_testid(page, 'me')).to_be_visible()
+    expect(by_testid(page, 'me')).to_be_visible(timeout=SIGN_IN_WAIT_MS)
     return page
 
 
@@ -106,7 +106,7 @@ def test_the_callee_sends_and_shows_nothing_before_the_accept(start_app, chromiu
     bob.wait_for_function(f'async () => ({MEDIA_REPORT})().then(r => r.bytesSent > 0 && r.opened === 1)')
     by_testid(alice, 'hang-up').click()
     for page in (alice, bob):
-        expect(by_testid(page, 'history-item')).to_contain_text('Completed')
+        expect(by_testid(page, 'history-item')).to_contain_text('Completed', timeout=20_000)
         page.wait_for_function(f'() => {LIVE_MEDIA} === 0')
     assert 'Traceback' not in app.log()
     for context in contexts:
@@ -162,7 +162,7 @@ def test_the_first_tab_to_accept_keeps_its_connection_and_the_others_close_their
     assert answering.evaluate('window.__peerConnections.length') == 1
     by_testid(answering, 'hang-up').click()
     for page in (alice, answering):
-        expect(by_testid(page, 'history-item')).to_contain_text('Completed')
+        expect(by_testid(page, 'history-item')).to_contain_text('Completed', timeout=20_000)
     assert 'Traceback' not in app.log()
     for context in contexts:
         context.close()
@@ -182,7 +182,7 @@ def test_calling_back_while_it_rings_answers_on_the_connection_already_there(sta
     assert bob.evaluate('window.__mediaOpened.length') == 1
     by_testid(bob, 'hang-up').click()
     for page in (alice, bob):
-        expect(by_testid(page, 'history-item')).to_contain_text('Completed')
+        expect(by_testid(page, 'history-item')).to_contain_text('Completed', timeout=20_000)
     assert 'Traceback' not in app.log()
     for context in contexts:
         context.close()
@@ -224,7 +224,7 @@ def test_with_the_relay_policy_only_relay_candidates_leave_either_side(start_app
     for page in (alice, bob):
         assert set(page.evaluate(CANDIDATE_TYPES)) == {'relay'}
     by_testid(alice, 'hang-up').click()
-    expect(by_testid(bob, 'history-item')).to_contain_text('Completed')
+    expect(by_testid(bob, 'history-item')).to_contain_text('Completed', timeout=20_000)
     assert 'Traceback' not in app.log()
     for context in contexts:
         context.close()

@@ -127,7 +127,7 @@ def test_the_callee_joins_while_it_rings_and_publishes_at_the_accept(people, sig
     assert world.cloud.wait_for_call('publish', uid=world.uid['bob'], sdk='rtc', since=mark)
     by_testid(alice, 'hang-up').click()
     for page in (alice, bob):
-        expect(by_testid(page, 'history-item')).to_contain_text('Completed')
+        expect(by_testid(page, 'history-item')).to_contain_text('Completed', timeout=20_000)
         page.wait_for_function(f'() => {LIVE_MEDIA} === 0')
 
 
@@ -162,7 +162,7 @@ def test_calling_back_while_it_rings_publishes_in_the_channel_already_joined(peo
     wait_until_connected(alice, bob)
     assert len(world.rtc('join', 'bob')) == 1 and len(world.rtc('publish', 'bob')) == 1
     by_testid(bob, 'hang-up').click()
-    expect(by_testid(alice, 'history-item')).to_contain_text('Completed')
+    expect(by_testid(alice, 'history-item')).to_contain_text('Completed', timeout=20_000)
 
 
 def test_with_several_tabs_the_callee_preloads_and_the_answering_tab_joins(people):
@@ -184,4 +184,4 @@ def test_with_several_tabs_the_callee_preloads_and_the_answering_tab_joins(peopl
     assert len(world.rtc('join', 'bob')) == 1
     assert bobs[0].evaluate('window.__mediaOpened.length') == 0
     by_testid(alice, 'hang-up').click()
-    expect(by_testid(bobs[1], 'history-item')).to_contain_text('Completed')
+    expect(by_testid(bobs[1], 'history-item')).to_contain_text('Completed', timeout=20_000)
