@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -67,8 +66,8 @@ def test_only_the_callee_declines_with_a_reply(w: World) -> None:
     assert w.calls.get(call.id).reply == ''
 
 
-def test_both_histories_keep_the_reply(tmp_path: Path) -> None:
-    h = Setup(tmp_path, start=time.time() - 60)
+def test_both_histories_keep_the_reply(database_url: str) -> None:  # SQLite and PostgreSQL
+    h = Setup(database_url, start=time.time() - 60)
     try:
         call = h.calls.invite('alice', 'bob')
         declined = h.calls.decline(call.id, 'bob', HTML)
