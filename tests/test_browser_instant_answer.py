@@ -228,3 +228,24 @@ def test_with_the_relay_policy_only_relay_candidates_leave_either_side(start_app
     assert 'Traceback' not in app.log()
     for context in contexts:
         context.close()
+
+
+def test_when_the_calling_tab_closes_the_ringing_tab_connects_to_the_one_that_takes_over(start_app, chromium):
+    app, contexts, alice, [bob] = people(start_app, chromium, 'on')
+    other = open_tab(contexts[0], app.url)  # alice's second tab
+    by_testid(alice, 'call-bob').click()
+    wait_until_preconnected(alice, [bob])
+    alice.close()  # her other tab takes the call over while it rings
+    expect(by_testid(other, 'outgoing-call')).to_be_visible(timeout=20_000)
+    other.wait_for_function('() => window.__peerConnections.some(pc => pc.connectionState === "connected")',
+                            timeout=20_000)
+    bob.wait_for_function('() => window.__peerConnections.filter(pc => pc.connectionState === "connected").length'
+                          ' === 1 && window.__peerConnections.length === 2', timeout=20_000)
+    nothing_of_bob_before_the_accept(bob)
+    by_testid(bob, 'accept-call').click()
+    wait_until_both_play(other, bob)
+    by_testid(bob, 'hang-up').click()
+    expect(by_testid(other, 'history-item')).to_contain_text('Completed', timeout=20_000)
+    assert 'Traceback' not in app.log()
+    for context in contexts:
+        context.close()

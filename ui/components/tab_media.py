@@ -85,9 +85,16 @@ class TabMedia:
 
     def follow(self, call: Call) -> None:
         """A new snapshot of the call whose media runs here: once answered, only the answering tab's connection
-        stays on the calling tab."""
+        stays on the calling tab; a ringing tab of the callee whose calling tab moved (reloaded while it rang)
+        drops its connection, and the call panel starts one with the tab that took over."""
         element = self.element
-        if not isinstance(element, WebRtcCall) or call.state is RINGING or not call.live or self._me != call.caller:
+        if not isinstance(element, WebRtcCall) or not call.live:
+            return
+        if self._me == call.callee:
+            if element.peer_tab != (call.caller_tab or ''):
+                self.stop()
+            return
+        if call.state is RINGING:
             return
         answering = call.callee_tab or ''
         if element.peer_tab is None:
