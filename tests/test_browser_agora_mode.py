@@ -261,7 +261,7 @@ def test_decline_with_a_reply_is_the_rtm_response(people, cloud):
     start_call(cloud, alice, bob)
     expect_the_banner_announced(bob, 'alice')
     decline_with_a_quick_reply_by_keyboard(bob, 'Call you in 5 minutes')
-    refused = cloud.wait_for_call('refuse', uid='bob')
+    refused = cloud.wait_for_call('refuse', uid='bob', timeout=30)  # the machine may be loaded
     assert refused['invitation']['response'] == 'Call you in 5 minutes'
     expect_the_reply_seen(alice, bob, 'Call you in 5 minutes')
     mark = cloud.mark()
@@ -269,7 +269,7 @@ def test_decline_with_a_reply_is_the_rtm_response(people, cloud):
     refused_replies_send_nothing(alice, bob)
     assert not [call for call in cloud.calls()[mark:] if call['method'] == 'refuse']
     decline_with_own_words(bob, HTML_REPLY)
-    refused = cloud.wait_for_call('refuse', uid='bob', since=mark)
+    refused = cloud.wait_for_call('refuse', uid='bob', since=mark, timeout=30)
     assert refused['invitation']['response'] == HTML_REPLY
     expect_the_reply_seen(alice, bob, HTML_REPLY)
 
