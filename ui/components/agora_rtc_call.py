@@ -26,6 +26,7 @@ class AgoraRtcCall(CallMediaElement, component='agora_rtc_call.js'):
         self._grant = grant
         self._publish = publish
         self._join_now = join_now
+        self.channel = ''  # the channel joined (or preloaded); '' until the component is ready
         self.on('ready', self._join)
         self.on('token-will-expire', self._renew)
         self.on('connect-failed', lambda event: self._connect_failed(str(event.args.get('reason', ''))))
@@ -37,6 +38,7 @@ class AgoraRtcCall(CallMediaElement, component='agora_rtc_call.js'):
         except CredentialRefused as refusal:
             self._connect_failed(str(refusal))
             return
+        self.channel = grant.channel
         self.run_method('join', grant.app_id, grant.channel, grant.token, grant.uid, self._publish, self._join_now)
 
     def answered(self) -> None:

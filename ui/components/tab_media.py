@@ -86,8 +86,12 @@ class TabMedia:
     def follow(self, call: Call) -> None:
         """A new snapshot of the call whose media runs here: once answered, only the answering tab's connection
         stays on the calling tab; a ringing tab of the callee whose calling tab moved (reloaded while it rang)
-        drops its connection, and the call panel starts one with the tab that took over."""
+        drops its connection, and the call panel starts one with the tab that took over; an Agora channel left
+        behind by a moved call is left."""
         element = self.element
+        if isinstance(element, AgoraRtcCall) and element.channel not in ('', call.channel):
+            self.stop()  # glare with a CallAPI app moved the call to the app's channel: join anew there
+            return
         if not isinstance(element, WebRtcCall) or not call.live:
             return
         if self._me == call.callee:
