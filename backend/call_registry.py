@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import ParamSpec, TypeVar
@@ -59,6 +59,14 @@ MISSED_REASONS = frozenset({EndReason.CANCELLED, EndReason.NO_ANSWER, EndReason.
 class CallRefused(ValueError):
     """An action the rules do not allow, or an invite that cannot even start (calling yourself, an unknown user,
     already in a call)."""
+
+
+class StoreUnavailable(CallRefused):
+    """A shared store (Redis) stopped answering while the app runs: the action changed nothing, and its person
+    reads why, as for any refusal."""
+
+    def __init__(self) -> None:
+        super().__init__('Calls are paused while the server reconnects. Try again in a moment.')
 
 
 class _Conflict(Exception):
@@ -297,7 +305,10 @@ class CallRegistry:
         return self._store.live_call_of(user)
 
     def is_busy(self, user: str) -> bool:
-        return self._store.live_call_of(user) is not None
+        try:
+            return self._store.live_call_of(user) is not None
+        except StoreUnavailable:  # its calls have ended for this process's tabs (ringboard.redis_outage)
+            return False
 
     def signal_peer(self, call_id: str, sender: str, sender_tab: str | None, to_tab: str | None) -> str | None:
         """Whom a media signal from `sender`'s tab `sender_tab` to the other party's tab `to_tab` may go to (None:
@@ -416,13 +427,36 @@ class CallRegistry:
             return self._apply(action, call, user, caller_tab=successor)
         return self._apply(action, call, user)
 
-    def shutdown(self) -> None:
-        """End every live call (the server is stopping), so each still lands in the history."""
-        for call in self._store.live_calls():
-            try:
-                self._act(Action.SHUTDOWN, call.id, None)
-            except CallRefused:
-                pass  # another process ended it meanwhile
+    def shutdown(self, tabs: Collection[str] | None = None) -> None:
+        """End the live calls of this process (the server is stopping), so each still lands in the history.
+
+        `tabs`: with a shared store, this process's tabs: only the calls placed or answered on one of them end
+        (the others are other processes' to hold); None: every live call."""
+        try:
+            for call in self._store.live_calls():
+                if tabs is None or call.caller_tab in tabs or call.callee_tab in tabs:
+                    self.end_for_server(call.id)
+        except StoreUnavailable:
+            pass  # Redis away: this process's tabs saw their calls end when it went (backend/redis_outage.py)
+
+    def end_for_server(self, call_id: str, detail: str = '') -> None:
+        """End a live call for a reason of the server's own (stopping, or its shared store was lost); a call that
+        has ended meanwhile stays as it is. Raises `StoreUnavailable` if the store does not answer."""
+        try:
+            self._act(Action.SHUTDOWN, call_id, None, detail=detail)
+        except StoreUnavailable:
+            raise
+        except CallRefused:
+            pass  # it ended meanwhile (here, or on another process)
+
+    def end_unstored(self, call: Call, detail: str) -> Call:
+        """The shared store stopped answering with `call` live as last seen here: end it for this process's
+        listeners (tabs, history) without writing it; once the store answers again, `end_for_server` ends its
+        stored copy too."""
+        new = self._next(Action.SHUTDOWN, call, None, detail=detail)
+        self._cancel_timer(call.id)
+        self._tell(new)
+        return new
 
     # ---- the one transition function ----
     @_retried
@@ -434,6 +468,15 @@ class CallRegistry:
         """`user` (None: the server) takes `action` on `call`, as its rule allows; `now` defaults to the clock.
 
         `stored`: `call` is the stored snapshot (not a new call ending before it rang)."""
+        new = self._next(action, call, user, now=now, **changes)
+        if new is not call:
+            self._publish(new, call.seq if stored else None)
+        return new
+
+    def _next(self, action: Action, call: Call, user: str | None, *, now: float | None = None,
+              **changes: object) -> Call:
+        """The snapshot `action` makes of `call`, or `call` itself when it changes nothing; `CallRefused` if the
+        rule does not allow it."""
         rule = RULES[action]
         if not rule.actor.may_act(call, user):
             raise CallRefused('Only the people in a call can do that.')
@@ -448,9 +491,7 @@ class CallRegistry:
         new = replace(call, state=rule.to_state, reconnecting=rule.reconnecting, **changes)
         if new == call:
             return call
-        new = replace(new, seq=call.seq + 1)
-        self._publish(new, call.seq if stored else None)
-        return new
+        return replace(new, seq=call.seq + 1)
 
     def _live(self, call_id: str) -> Call:
         call = self._store.get(call_id)
@@ -467,6 +508,9 @@ class CallRegistry:
         if deadline is not None:
             self._timers[call.id] = self._clock.call_later(deadline.due - self._clock.time(),
                                                            lambda: self._expire(deadline))
+        self._tell(call)
+
+    def _tell(self, call: Call) -> None:
         self.changed.emit(call)
         if call.state is ENDED:
             self.ended.emit(call)
@@ -482,7 +526,9 @@ class CallRegistry:
         try:
             for deadline in self._store.due_deadlines(self._clock.time()):
                 self._expire(deadline)
-        finally:  # a store that failed this time (Redis away) is asked again next time
+        except StoreUnavailable:
+            pass  # Redis away: asked again next time
+        finally:
             self._clock.call_later(self.timer_poll, self._poll)
 
     def _deadline(self, call: Call) -> Deadline | None:
@@ -498,13 +544,15 @@ class CallRegistry:
 
     def _expire(self, deadline: Deadline) -> None:
         self._timers.pop(deadline.call_id, None)  # a handle dropped unfired fires later and finds its deadline void
-        call = self._store.get(deadline.call_id)
-        if call is None or call.seq != deadline.seq:
-            return  # the call moved on (here or on another process) before its deadline came
         try:
+            call = self._store.get(deadline.call_id)
+            if call is None or call.seq != deadline.seq:
+                return  # the call moved on (here or on another process) before its deadline came
             self._apply(deadline.action, call, None)
         except _Conflict:
             pass  # another process moved it (or fired the same deadline) at the same moment
+        except StoreUnavailable:
+            pass  # the deadline stays in the store, for whichever process polls it once it answers
 
     def _cancel_timer(self, call_id: str) -> None:
         timer = self._timers.pop(call_id, None)

@@ -10,12 +10,14 @@ The registry's API is synchronous, so this is the synchronous client: a loopback
 """
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import redis
 
-from .call_registry import Action, Call, CallState, EndReason
+from .call_json import decode_call, encode_call
+from .call_registry import Action, Call, StoreUnavailable
 from .call_store import Deadline
 
 # KEYS: the call's hash, the caller's and the callee's live key, the live calls, the deadlines, the calls made.
@@ -48,16 +50,22 @@ return 1
 """
 
 
-# KEYS: the user's live key; ARGV: the call key's prefix. One round trip for the user's live call.
-_LIVE_CALL_OF = """
-local call_id = redis.call('GET', KEYS[1])
-if not call_id then return false end
-return redis.call('HGET', ARGV[1] .. call_id, 'call')
-"""
-
-
 class RedisUnreachable(ConnectionError):
     """Redis did not answer at start-up."""
+
+
+Params, Result = ParamSpec('Params'), TypeVar('Result')
+
+
+def _answering(method: Callable[Params, Result]) -> Callable[Params, Result]:
+    """A lost Redis reaches the registry's callers as a refusal they already show (`CallRefused`), not a crash."""
+    @functools.wraps(method)
+    def run(*args: Params.args, **kwargs: Params.kwargs) -> Result:
+        try:
+            return method(*args, **kwargs)
+        except redis.RedisError as error:
+            raise StoreUnavailable from error
+    return run
 
 
 class RedisCallStore:
@@ -72,39 +80,47 @@ class RedisCallStore:
             raise RedisUnreachable(str(error) or type(error).__name__) from None
         self._prefix = prefix
         self._commit = self._redis.register_script(_COMMIT)
-        self._live_call_of = self._redis.register_script(_LIVE_CALL_OF)
 
     def _key(self, *parts: str) -> str:
         return self._prefix + ':'.join(parts)
 
+    @_answering
     def get(self, call_id: str) -> Call | None:
-        return _decode(self._redis.hget(self._key('call', call_id), 'call'))
+        return decode_call(self._redis.hget(self._key('call', call_id), 'call'))
 
+    @_answering
     def live_call_of(self, user: str) -> Call | None:
-        return _decode(self._live_call_of(keys=[self._key('live', user)], args=[self._key('call', '')]))
+        # Two reads (a script may only touch the keys it is given, and the call's key is known only after the
+        # first): a call that ends between them is gone, which is what the second read then says.
+        call_id = self._redis.get(self._key('live', user))
+        return decode_call(self._redis.hget(self._key('call', call_id), 'call')) if call_id else None
 
+    @_answering
     def live_calls(self) -> list[Call]:
         ids = self._redis.zrange(self._key('live_calls'), 0, -1)
         pipe = self._redis.pipeline(transaction=False)
         for call_id in ids:
             pipe.hget(self._key('call', call_id), 'call')
-        return [call for call in map(_decode, pipe.execute()) if call is not None]
+        return [call for call in map(decode_call, pipe.execute()) if call is not None]
 
     @property
+    @_answering
     def live_by_user(self) -> dict[str, str]:
         keys = list(self._redis.scan_iter(match=self._key('live', '*'), count=1000))
         values = self._redis.mget(keys) if keys else []
         start = len(self._key('live', ''))
         return {key[start:]: call_id for key, call_id in zip(keys, values, strict=True) if call_id}
 
+    @_answering
     def commit(self, call: Call, read_seq: int | None, deadline: Deadline | None) -> bool:
         entry = f'{deadline.call_id} {deadline.seq} {deadline.action}' if deadline else ''
         keys = [self._key('call', call.id), self._key('live', call.caller), self._key('live', call.callee),
                 self._key('live_calls'), self._key('deadlines'), self._key('calls_made')]
-        args = [call.id, '' if read_seq is None else read_seq, call.seq, json.dumps(asdict(call)),
+        args = [call.id, '' if read_seq is None else read_seq, call.seq, encode_call(call),
                 '1' if call.live else '0', entry, repr(deadline.due) if deadline else '']
         return self._commit(keys=keys, args=args) == 1
 
+    @_answering
     def due_deadlines(self, now: float) -> list[Deadline]:
         found = self._redis.zrangebyscore(self._key('deadlines'), '-inf', repr(now), withscores=True)
         deadlines = []
@@ -116,12 +132,3 @@ class RedisCallStore:
     def close(self) -> None:
         self._redis.close()
 
-
-def _decode(raw: str | None) -> Call | None:
-    if raw is None:
-        return None
-    fields = json.loads(raw)
-    fields['state'] = CallState(fields['state'])
-    if fields['end_reason'] is not None:
-        fields['end_reason'] = EndReason(fields['end_reason'])
-    return Call(**fields)

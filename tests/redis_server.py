@@ -18,10 +18,11 @@ def free_tcp_port() -> int:
 
 
 class RedisServer:
-    """`redis-server` in the foreground; `url` is ready once started (it answered PING)."""
+    """`redis-server` in the foreground; `url` is ready once started (it answered PING). `port`: a given one (e.g.
+    to start Redis again where a stopped one was)."""
 
-    def __init__(self, timeout: float = 15) -> None:
-        self.port = free_tcp_port()
+    def __init__(self, timeout: float = 15, port: int | None = None) -> None:
+        self.port = port or free_tcp_port()
         self.url = f'redis://127.0.0.1:{self.port}/0'
         self.process = subprocess.Popen(
             [REDIS_SERVER, '--port', str(self.port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1',

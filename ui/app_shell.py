@@ -38,8 +38,19 @@ def start_app(app: App, services: Services) -> None:
     live = LiveUpdates(services)
     register_pages(services, live)
 
+    if services.bus is not None:  # several processes: listen to the others, and beat for this one's tabs
+        app.on_startup(services.bus.listen)  # coroutines: NiceGUI runs them as background tasks
+        app.on_startup(services.shared_tabs.run)
+
     async def shut_down() -> None:
-        services.calls.shutdown()  # live calls end now, so each one still lands in the history
+        if services.shared_tabs is None:
+            services.calls.shutdown()  # live calls end now, so each one still lands in the history
+        else:  # the calls of this process's tabs end; the other processes' calls go on
+            mine = services.shared_tabs.tabs_here()
+            services.calls.shutdown(tabs=set(mine))
+            for tab, user in mine.items():
+                services.tabs.gone(user, tab)  # e.g. a ringing call to someone with no tab elsewhere
+            services.shared_tabs.leave()
         await live.stored()
         dispose(services.sessions)
 

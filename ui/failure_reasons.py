@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from backend.redis_outage import LOST
+
 log = logging.getLogger(__name__)
 
 SHOWN = frozenset({
@@ -21,6 +23,7 @@ SHOWN = frozenset({
     'the relay (TURN server) refused its credentials',
     'no network path was found (the relay, TURN server, could not be reached)',
     'Agora signaling could not confirm the answer',
+    LOST,  # the server's own, when Redis is lost mid-call (several processes)
     # RTM 1.x's LocalInvitationFailureReason codes (the ones without words of their own in the registry)
     *(f'Agora signaling failed ({code})' for code in ('UNKNOWN', 'NOT_LOGGEDIN')),
 })
@@ -38,5 +41,5 @@ def shown_reason(detail: str) -> str:
 
 def log_reason(call_id: str, detail: str) -> None:
     """Keep a browser's own words for the operator, cut, and quoted (no line breaks of its own reach the log)."""
-    if detail:
+    if detail and detail != LOST:  # LOST is the server's own (logged when Redis was lost)
         log.warning('call %s: the browser reported %r', call_id, detail[:LOGGED_CHARACTERS])

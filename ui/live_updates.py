@@ -3,7 +3,8 @@
 NiceGUI's `Event` runs each subscriber in its own tab's context and drops it when the tab is deleted.
 Presence batches, which every dashboard gets, go out a slice of dashboards at a time (`PresenceFanout`).
 Call updates are routed to the tabs of the call's two parties only, so a call costs the same whether
-ten or a thousand dashboards are open.
+ten or a thousand dashboards are open. They come from `services.delivery`: this process's and (with REDIS_URL)
+every other process's snapshots, media signals and stored calls alike.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from nicegui import Event, app, background_tasks, run
 
 from backend.accounts import Account
 from backend.call_history import HistoryEntry
-from backend.call_registry import Call
+from backend.call_registry import Call, StoreUnavailable
+from backend.delivery import MediaSignal
 from backend.services import Services
 
 from .failure_reasons import log_reason
@@ -34,11 +36,21 @@ class LiveUpdates:
         self._history: defaultdict[str, Event[HistoryEntry]] = defaultdict(Event)
         self._signals: defaultdict[str, Event[str, str, str, str, dict]] = defaultdict(Event)
         self._storing: set[asyncio.Task] = set()
+        self.reconnecting: Event[bool] = Event()  # with REDIS_URL: True when Redis is lost, False when it is back
         services.presence.changed.connect(self.presence.publish)
         services.directory.added.connect(self.new_account.emit)
         services.directory.renamed.connect(self.renamed.emit)
-        services.calls.changed.connect(self._route_call)
+        services.delivery.calls.connect(self._route_call)
+        services.delivery.signals.connect(self._route_signal)
+        services.delivery.stored.connect(self._route_history)
         services.calls.ended.connect(self._store_call)
+        if services.bus is not None:
+            services.bus.lost.connect(lambda _: self.reconnecting.emit(True))
+            services.bus.back.connect(lambda _: self.reconnecting.emit(False))
+
+    @property
+    def is_reconnecting(self) -> bool:
+        return self._services.bus is not None and not self._services.bus.up
 
     def calls_of(self, username: str) -> Event[Call]:
         """Every snapshot of every call `username` is part of."""
@@ -55,13 +67,25 @@ class LiveUpdates:
     def relay_signal(self, call_id: str, sender: str, sender_tab: str, to_tab: str, signal: dict) -> None:
         """Pass a media signal from `sender`'s tab to a tab of the other party, only between the tabs the registry
         lets connect in that live call."""
-        peer = self._services.calls.signal_peer(call_id, sender, sender_tab, to_tab)
+        try:
+            peer = self._services.calls.signal_peer(call_id, sender, sender_tab, to_tab)
+        except StoreUnavailable:  # Redis lost: the call ends for this process's tabs (backend/redis_outage.py)
+            return
         if peer is None:
             log.warning('dropped a signal from %s for call %s: not between the tabs of that live call', sender,
                         call_id)
             return
-        if peer in self._signals:
-            self._signals[peer].emit(call_id, sender, sender_tab, to_tab, signal)
+        self._services.delivery.send_signal(MediaSignal(call_id, sender, sender_tab, to_tab, peer, signal))
+
+    def _route_signal(self, signal: MediaSignal) -> None:
+        if signal.peer in self._signals:
+            self._signals[signal.peer].emit(signal.call_id, signal.sender, signal.sender_tab, signal.to_tab,
+                                            signal.signal)
+
+    def _route_history(self, call: Call) -> None:
+        for user in (call.caller, call.callee):
+            if user in self._history:
+                self._history[user].emit(HistoryEntry.of(call, user))
 
     def _route_call(self, call: Call) -> None:
         for user in (call.caller, call.callee):
@@ -75,11 +99,10 @@ class LiveUpdates:
             return
 
         async def store() -> None:
-            if not await run.io_bound(self._services.history.record, call):
-                return  # stored before: its entry is out already
-            for user in (call.caller, call.callee):
-                if user in self._history:
-                    self._history[user].emit(HistoryEntry.of(call, user))
+            if await run.io_bound(self._services.history.record, call):
+                self._services.delivery.call_stored(call)  # to this process's tabs and every other process's
+            else:  # stored before, e.g. by the peer's process when both lost Redis: a list shows each call once
+                self._services.delivery.stored.emit(call)
         task = background_tasks.create(store(), name=f'store call {call.id}')
         self._storing.add(task)
         task.add_done_callback(self._storing.discard)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
-from backend.call_registry import RINGING, Call, CallRefused
+from backend.call_registry import RINGING, Call, CallRefused, StoreUnavailable
 from backend.services import Services
 
 from ..call_words import ANSWERED_ELSEWHERE, end_notice
@@ -72,7 +72,10 @@ class CallPanel:
         live.calls_of(me).subscribe(self._show)
         live.signals_of(me).subscribe(self._receive_signal)
         signaling.bind(act=self._act, show=self._show_again)
-        current = services.calls.live_call_of(me)
+        try:
+            current = services.calls.live_call_of(me)
+        except StoreUnavailable:  # Redis lost: the page says so, and reads the call again once it is back
+            current = None
         if current is not None:  # opened or reloaded mid-call: ring with the time that is left
             self._show(current)
 

@@ -18,6 +18,7 @@ from ..components.call_history_list import CallHistoryList
 from ..components.call_panel import CallPanel
 from ..components.call_signaling import CallSignaling
 from ..components.demo_people import demo_banner
+from ..components.reconnecting_banner import reconnecting_banner
 from ..components.user_directory import UserDirectory
 from ..live_updates import LiveUpdates
 from ..session import log_out, sign_ins
@@ -47,6 +48,7 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
                 .props('flat no-caps aria-label="Log out"')
 
         demo_banner(services.settings)
+        reconnecting_banner(live)
         with ui.column().classes('w-full max-w-5xl mx-auto gap-4 p-4'):
             def status(user: str) -> str:
                 if signaling is None:
