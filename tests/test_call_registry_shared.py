@@ -224,3 +224,26 @@ def test_the_app_fires_a_ring_deadline_a_dead_process_left_in_redis(start_app, r
     finally:
         dispose(sessions)
     assert app.process.poll() is None
+
+
+def test_shutdown_of_one_process_ends_only_the_calls_of_its_tabs(processes) -> None:
+    a, b = processes
+    on_a = a.calls.invite('alice', 'bob', 'alice-on-a')
+    on_b = b.calls.invite('carol', 'dave', 'carol-on-b')
+    b.calls.accept(on_b.id, 'dave', 'dave-on-b')
+    a.calls.shutdown(tabs={'alice-on-a'})
+    assert [(call.id, call.end_reason) for call in a.ended] == [(on_a.id, EndReason.ERROR)]
+    assert [call.id for call in b.calls.live_calls()] == [on_b.id] and b.calls.get(on_b.id).state is CONNECTING
+
+
+def test_the_store_lost_ends_a_call_here_and_in_the_store_once_it_answers(processes) -> None:
+    a, b = processes
+    call = a.calls.invite('alice', 'bob', 'alice-1')
+    accepted = b.calls.accept(call.id, 'bob', 'bob-1')
+    ended = a.calls.end_unstored(accepted, 'the server lost its connection to Redis')  # nothing written
+    assert ended.state is ENDED and ended.end_reason is EndReason.ERROR and ended.seq == accepted.seq + 1
+    assert a.ended == [ended] and b.calls.get(call.id) == accepted
+    a.calls.end_for_server(call.id, 'the server lost its connection to Redis')  # Redis answers again
+    a.calls.end_for_server(call.id, 'the server lost its connection to Redis')  # the other process too: no change
+    assert [c.id for c in a.ended] == [call.id, call.id] and a.ended[1].end_reason is EndReason.ERROR
+    assert_nobody_busy(b)
