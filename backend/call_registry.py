@@ -307,7 +307,7 @@ class CallRegistry:
     def is_busy(self, user: str) -> bool:
         try:
             return self._store.live_call_of(user) is not None
-        except StoreUnavailable:  # its calls have ended for this process's tabs (ringboard.redis_outage)
+        except StoreUnavailable:  # its calls have ended for this process's tabs (backend/redis_outage.py)
             return False
 
     def signal_peer(self, call_id: str, sender: str, sender_tab: str | None, to_tab: str | None) -> str | None:

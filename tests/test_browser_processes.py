@@ -4,6 +4,7 @@ Redis stopped and started again while they run."""
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,9 +113,11 @@ def test_a_cancel_racing_an_accept_across_processes_has_one_outcome(alice_and_bo
     by_testid(alice, 'call-bob').click()
     expect(by_testid(alice, 'cancel-call')).to_be_visible()
     expect(by_testid(bob, 'accept-call')).to_be_visible()
-    # Both clicks leave their browsers before either process has answered the other.
-    alice.evaluate('document.querySelector(\'[data-testid="cancel-call"]\').click()')
-    bob.evaluate('document.querySelector(\'[data-testid="accept-call"]\').click()')
+    # Both clicks at one moment of the machine's clock, each browser sending its own to its own process.
+    at = round(time.time() * 1000) + 1500
+    for page, button in ((alice, 'cancel-call'), (bob, 'accept-call')):
+        page.evaluate('([testid, at]) => { const button = document.querySelector(`[data-testid="${testid}"]`); '
+                      'setTimeout(() => button.click(), at - Date.now()); }', [button, at])
     expect(by_testid(alice, 'outgoing-call')).to_have_count(0)
     expect(by_testid(bob, 'incoming-call')).to_have_count(0)
     if by_testid(alice, 'call-view').count():  # the accept won: both are in the call
