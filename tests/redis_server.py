@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import redis
 
@@ -19,13 +20,16 @@ def free_tcp_port() -> int:
 
 class RedisServer:
     """`redis-server` in the foreground; `url` is ready once started (it answered PING). `port`: a given one (e.g.
-    to start Redis again where a stopped one was)."""
+    to start Redis again where a stopped one was); `data_dir`: keep the data there (append-only file), so a Redis
+    started again on it has what the stopped one had."""
 
-    def __init__(self, timeout: float = 15, port: int | None = None) -> None:
+    def __init__(self, timeout: float = 15, port: int | None = None, data_dir: Path | None = None) -> None:
         self.port = port or free_tcp_port()
         self.url = f'redis://127.0.0.1:{self.port}/0'
+        keep = ['--appendonly', 'no'] if data_dir is None else ['--appendonly', 'yes', '--appendfsync', 'always',
+                                                                 '--dir', str(data_dir)]
         self.process = subprocess.Popen(
-            [REDIS_SERVER, '--port', str(self.port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1',
+            [REDIS_SERVER, '--port', str(self.port), '--save', '', *keep, '--bind', '127.0.0.1',
              '--loglevel', 'warning'],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + timeout

@@ -38,7 +38,9 @@ class Cluster:
     their own PORT (and data folder)."""
 
     def __init__(self, tmp_path: Path) -> None:
-        self.redis = RedisServer()
+        self.redis_data = tmp_path / 'redis'
+        self.redis_data.mkdir()
+        self.redis = RedisServer(data_dir=self.redis_data)  # kept on disk, as a deployed Redis keeps its sign-ins
         self.settings = {'REDIS_URL': self.redis.url, 'DATABASE_URL': f'sqlite:///{tmp_path / "shared.db"}',
                          'STORAGE_SECRET': secrets.token_urlsafe(32), 'DEMO_USERS': 'alice,bob,carol'}
         self.apps = [AppServer(tmp_path / f'process{number}', **self.settings) for number in range(2)]
@@ -178,10 +180,10 @@ def test_redis_lost_while_running_says_so_ends_the_call_and_recovers(cluster, al
     expect(by_testid(alice, 'call-notice')).to_have_text(
         'Calls are paused while the server reconnects. Try again in a moment.')
 
-    cluster.redis = RedisServer(port=cluster.redis.port)  # an empty Redis where the old one was
+    cluster.redis = RedisServer(port=cluster.redis.port, data_dir=cluster.redis_data)  # with what it had
     for page, peer in ((alice, 'bob'), (bob, 'alice')):
         expect(by_testid(page, 'reconnecting')).to_be_hidden()
         expect(by_testid(page, f'status-{peer}')).to_have_text('online')
-    ring_and_accept(alice, bob)
+    ring_and_accept(alice, bob)  # the call it kept was ended there too: nobody is busy
     by_testid(alice, 'hang-up').click()
     expect(by_testid(bob, 'call-notice')).to_contain_text('alice hung up')
