@@ -37,11 +37,12 @@ async def test_what_one_process_delivers_reaches_the_other_once(redis_server: Re
     try:
         await asyncio.sleep(0.5)  # subscribed (pub/sub keeps nothing for a subscriber that is not there yet)
         a.call_changed(CALL)
-        a.send_signal(MediaSignal('c1', 'alice', 'bob', {'type': 'offer', 'sdp': 'v=0'}))
+        offer = MediaSignal('c1', 'alice', 'alice-1', 'bob-1', 'bob', {'type': 'offer', 'sdp': 'v=0'})
+        a.send_signal(offer)
         a.call_stored(CALL)
         await until(lambda: seen['b stored'])
         assert seen['b calls'] == [CALL] and seen['a calls'] == [CALL]
-        assert seen['b signals'] == [MediaSignal('c1', 'alice', 'bob', {'type': 'offer', 'sdp': 'v=0'})]
+        assert seen['b signals'] == [offer]
         assert seen['b stored'] == [CALL]
     finally:
         for task in listening:
