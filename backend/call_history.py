@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, sessionmaker
 
-from .call_registry import MISSED_REASONS, Call, EndReason, talk_time
+from .call_registry import MISSED_REASONS, Call, CallKind, EndReason, talk_time
 from .database import CallRecord, User
 
 
@@ -25,6 +25,7 @@ class HistoryEntry:
     duration: float
     started_at: datetime
     reply: str = ''  # the callee's words with a decline
+    kind: CallKind = CallKind.VIDEO
 
     @property
     def missed(self) -> bool:
@@ -35,7 +36,7 @@ class HistoryEntry:
         """The entry `username` sees for an ended call: the same as `CallHistory.entries` reads back."""
         return cls(call_id=call.id, outgoing=call.caller == username, peer=call.peer_of(username),
                    result=call.end_reason or EndReason.ERROR, ended_by=call.ended_by, duration=call.duration,
-                   started_at=_utc(call.created_at), reply=call.reply)
+                   started_at=_utc(call.created_at), reply=call.reply, kind=call.kind)
 
 
 def _utc(seconds: float | None) -> datetime | None:
@@ -59,7 +60,7 @@ class CallHistory:
                 id=call.id, caller_id=ids[call.caller], callee_id=ids[call.callee], channel=call.channel,
                 state=call.state.value, end_reason=call.end_reason.value if call.end_reason else EndReason.ERROR.value,
                 ended_by=call.ended_by, created_at=_utc(call.created_at), answered_at=_utc(call.answered_at),
-                ended_at=_utc(call.ended_at or call.created_at), reply=call.reply or None))
+                ended_at=_utc(call.ended_at or call.created_at), reply=call.reply or None, kind=call.kind.value))
             try:
                 session.commit()
             except IntegrityError:
@@ -83,7 +84,8 @@ class CallHistory:
             peer=callee_name if caller_name == username else caller_name,
             result=EndReason(record.end_reason), ended_by=record.ended_by,
             duration=talk_time(_seconds(record.answered_at), record.ended_at.timestamp()),
-            started_at=record.created_at, reply=record.reply or '') for record, caller_name, callee_name in rows]
+            started_at=record.created_at, reply=record.reply or '', kind=CallKind(record.kind))
+            for record, caller_name, callee_name in rows]
 
     def missed_count(self, username: str) -> int:
         """Missed calls since the user last looked at their history."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from .call_registry import Call, CallState, EndReason
+from .call_registry import Call, CallKind, CallState, EndReason
 
 
 def encode_call(call: Call) -> str:
@@ -20,6 +20,7 @@ def decode_call(raw: str | None) -> Call | None:
 def call_from_fields(fields: dict) -> Call:
     fields = dict(fields)
     fields['state'] = CallState(fields['state'])
+    fields['kind'] = CallKind(fields['kind'])
     if fields['end_reason'] is not None:
         fields['end_reason'] = EndReason(fields['end_reason'])
     return Call(**fields)

@@ -50,6 +50,12 @@ class EndReason(StrEnum):
     ERROR = 'error'
 
 
+class CallKind(StrEnum):
+    """What the caller asked for: a voice call never opens a camera until one side turns theirs on."""
+    VIDEO = 'video'
+    VOICE = 'voice'
+
+
 RINGING, CONNECTING, ACTIVE, ENDED = CallState
 LIVE_STATES = frozenset({RINGING, CONNECTING, ACTIVE})
 # End reasons that count as a missed call for the callee.
@@ -256,6 +262,7 @@ class Call:
     reconnecting: bool = False  # media dropped, waiting out the reconnect grace
     detail: str = ''  # e.g. the browser's reason for a media failure
     reply: str = ''  # the callee's words with a decline, e.g. "In a meeting" (decline_reply.py)
+    kind: CallKind = CallKind.VIDEO  # as placed; data of the call, not a state: either side may turn video on
     seq: int = 0
 
     @property
@@ -335,12 +342,13 @@ class CallRegistry:
     # ---- actions ----
     @_retried
     def invite(self, caller: str, callee: str, tab: str | None = None, *, callee_online: bool | None = None,
-               call_id: str | None = None, channel: str | None = None) -> Call:
+               call_id: str | None = None, channel: str | None = None, kind: CallKind = CallKind.VIDEO) -> Call:
         """Start a call; it may end at once (offline, busy). Raises `CallRefused` when it cannot start at all.
 
         `callee_online` overrides this server's presence (Agora RTM mode asks Agora before inviting).
         `call_id` and `channel` are the caller's own when the call comes from elsewhere (a CallAPI app's callId and
-        RTC channel); otherwise the registry makes them up.
+        RTC channel); otherwise the registry makes them up. `kind`: a video or a voice call (glare answers the
+        ringing call as it was placed).
         """
         if call_id is not None and self._store.get(call_id) is not None:
             raise CallRefused('That call is already ringing.')
@@ -360,7 +368,7 @@ class CallRegistry:
         now = self._clock.time()
         call = Call(id=call_id or str(uuid.uuid4()), caller=caller, callee=callee,
                     channel=channel or secrets.token_hex(16), state=RINGING, created_at=now,
-                    ring_deadline=now + self.ring_timeout, caller_tab=tab)
+                    ring_deadline=now + self.ring_timeout, caller_tab=tab, kind=CallKind(kind))
         found_callee = Invite(callee_online=self._is_online(callee) if callee_online is None else callee_online,
                               callee_busy=self.is_busy(callee))
         end = _first_action(INVITE_ENDS, found_callee, call, None)

@@ -63,6 +63,7 @@ class CallRecord(Base):
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
     ended_at: Mapped[datetime] = mapped_column()
     reply: Mapped[str | None] = mapped_column(String(120), default=None)  # the callee's words with a decline
+    kind: Mapped[str] = mapped_column(String(8), default='video', server_default='video')  # video | voice
 
 
 def create_database(url: str) -> sessionmaker:

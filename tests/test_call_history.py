@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from backend.accounts import Accounts
 from backend.call_history import CallHistory, HistoryEntry
-from backend.call_registry import Call, CallRegistry, EndReason
+from backend.call_registry import Call, CallKind, CallRegistry, EndReason
 from backend.database import CallRecord, create_database, dispose
 from backend.directory import Directory
 
@@ -217,3 +217,13 @@ def test_the_live_entry_of_an_ended_call_equals_what_the_database_reads_back(h: 
     for user in ('alice', 'bob'):
         stored = next(entry for entry in h.history.entries(user) if entry.call_id == call.id)
         assert HistoryEntry.of(call, user) == stored
+
+
+def test_the_kind_of_a_call_is_kept_for_both_parties(h: Setup) -> None:
+    video = h.completed('alice', 'bob', talk=3)
+    voice = h.calls.invite('bob', 'alice', kind=CallKind.VOICE)
+    h.calls.decline(voice.id, 'alice')
+    for user in ('alice', 'bob'):
+        kinds = {entry.call_id: entry.kind for entry in h.history.entries(user)}
+        assert kinds == {video.id: CallKind.VIDEO, voice.id: CallKind.VOICE}
+        assert HistoryEntry.of(h.ended[-1], user).kind is CallKind.VOICE

@@ -16,6 +16,7 @@ from backend.call_registry import (
     ENDED,
     RINGING,
     Call,
+    CallKind,
     CallRefused,
     CallRegistry,
     EndReason,
@@ -219,6 +220,26 @@ def test_glare_accepts_the_existing_call(w: World) -> None:
     assert glare.seq == 1
     assert w.calls.live_calls() == [glare]
     assert w.ended == [] and [c.state for c in w.changed] == [RINGING, CONNECTING]
+
+
+def test_a_voice_call_keeps_its_kind_in_every_snapshot(w: World) -> None:
+    assert ringing(w).kind is CallKind.VIDEO  # the default
+    w.calls.cancel(w.changed[-1].id, 'alice')
+    call = w.calls.invite('alice', 'bob', 'alice-1', kind=CallKind.VOICE)
+    w.calls.accept(call.id, 'bob', 'bob-1')
+    w.calls.media_connected(call.id, 'alice')
+    w.calls.hang_up(call.id, 'bob')
+    assert [c.kind for c in w.snapshots(call.id)] == [CallKind.VOICE] * 4
+    assert w.ended_of(call.id)[0].kind is CallKind.VOICE
+    with pytest.raises(ValueError):  # not a kind: no call
+        w.calls.invite('alice', 'bob', 'alice-1', kind='audio')
+    assert w.calls.live_calls() == []
+
+
+def test_glare_answers_the_ringing_call_as_it_was_placed(w: World) -> None:
+    call = w.calls.invite('alice', 'bob', 'alice-1', kind=CallKind.VOICE)
+    glare = w.calls.invite('bob', 'alice', 'bob-1', kind=CallKind.VIDEO)
+    assert glare.id == call.id and glare.state is CONNECTING and glare.kind is CallKind.VOICE
 
 
 def test_glare_only_applies_while_ringing(w: World) -> None:

@@ -109,6 +109,7 @@ def test_a_release_database_starts_under_the_new_code_intact(tmp_path, start_app
             ('call-3', 'carol', 'offline', True), ('call-2', 'carol', 'no_answer', False),
             ('call-1', 'Bob', 'declined', False), ('call-0', 'Bob', 'completed', True)]
         assert alice_calls[-1].duration == 42 and alice_calls[-1].started_at == start
+        assert {entry.kind.value for entry in alice_calls} == {'video'}  # every call before voice calls was video
         assert len(history.entries('Bob')) == 2 and len(history.entries('carol')) == 2
         assert history.missed_count('alice') == 1
     finally:
