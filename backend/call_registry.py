@@ -57,6 +57,7 @@ class CallKind(StrEnum):
 
 
 RINGING, CONNECTING, ACTIVE, ENDED = CallState
+VIDEO, VOICE = CallKind
 LIVE_STATES = frozenset({RINGING, CONNECTING, ACTIVE})
 # End reasons that count as a missed call for the callee.
 MISSED_REASONS = frozenset({EndReason.CANCELLED, EndReason.NO_ANSWER, EndReason.BUSY, EndReason.OFFLINE})

@@ -3,8 +3,9 @@
 A ringboard user talks with a CallAPI app (Agora's 1:1 calling kit) in the same Agora project: user ids are the
 accounts' numeric ids, a call's `callId` is the registry's call id and its `fromRoomId` the call's RTC channel.
 `received` turns a message from a CallAPI peer into the registry action it stands for; `invitation`, `answer` and
-`farewell` are the messages CallAPI expects from ringboard's side. A message ringboard cannot map (malformed, from
-or for someone else, about a call it does not know or that already ended) changes nothing and is logged once.
+`farewell` are the messages CallAPI expects from ringboard's side; a voice call is CallAPI's AudioCall both ways.
+A message ringboard cannot map (malformed, from or for someone else, about a call it does not know or that already
+ended) changes nothing and is logged once.
 
 Glare (both call each other at once) resolves as the registry resolves it: the peer's VideoCall answers the call
 ringboard's user placed (CALL_BACK), one call, which moves to the peer's own channel: CallAPI's RTC stays in the
@@ -20,12 +21,13 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 
-from .call_registry import ENDED, RINGING, Call, CallRefused, CallRegistry, EndReason
+from .call_registry import ENDED, RINGING, VIDEO, VOICE, Call, CallRefused, CallRegistry, EndReason
 from .callapi_message import BY_APP, BY_PERSON, CallAction, CallMessage, MessageError, decode
 from .decline_reply import peer_reply
 
 log = logging.getLogger(__name__)
 
+INVITATIONS = {CallAction.VIDEO_CALL: VIDEO, CallAction.AUDIO_CALL: VOICE}  # the kind of call each one rings
 REMEMBERED = 1024  # call ids kept: invitations seen (a replay cannot ring again) and calls that ended lately
 
 
@@ -70,17 +72,16 @@ class CallApiCalls:
             return None
 
     def _act(self, me: str, peer: str, message: CallMessage) -> Call:
-        if message.action is CallAction.VIDEO_CALL:
+        if message.action in INVITATIONS:
             if message.call_id in self._seen:
                 raise CallRefused('That invitation was already received.')
             _remember(self._seen, message.call_id)
             # The peer reached this user's user channel, so the user is online; a busy user's call ends as busy.
-            call = self._calls.invite(peer, me, callee_online=True, call_id=message.call_id, channel=message.room)
+            call = self._calls.invite(peer, me, callee_online=True, call_id=message.call_id, channel=message.room,
+                                      kind=INVITATIONS[message.action])
             if call.id != message.call_id:  # glare: the registry took it as the answer to me's call to the peer
                 _remember(self._crossed, call.id)
             return call
-        if message.action is CallAction.AUDIO_CALL:
-            raise CallRefused('Audio-only calls are not supported.')
         call = self._calls.get(message.call_id)
         if call is None and message.action is CallAction.REJECT and message.by_app == BY_APP:
             # CallAPI's busy refusal carries the callId of the call that keeps it busy: it names the caller only.
@@ -108,8 +109,9 @@ class CallApiCalls:
 
     # ---- to a CallAPI peer ----
     def invitation(self, call: Call) -> CallMessage:
-        """The VideoCall that rings the callee of `call`, a call ringboard's user placed."""
-        return self._message(CallAction.VIDEO_CALL, call, call.caller, room=call.channel)
+        """The VideoCall or AudioCall that rings the callee of `call`, a call ringboard's user placed."""
+        action = next(action for action, kind in INVITATIONS.items() if kind is call.kind)
+        return self._message(action, call, call.caller, room=call.channel)
 
     def answer(self, call: Call, me: str) -> CallMessage:
         """The Accept `me` sends: the callee answering the peer's call, or in glare the caller (see `crossed`)."""

@@ -51,12 +51,12 @@ class CallApiPeer:
             cloud.subscribe_virtual(self._session, str(user_id))
 
     # ---- CallAPI's public methods ----
-    def call(self, remote_user_id: int, room: str) -> bool:
-        """call(): VideoCall; False when the publish failed (the callee is not online)."""
+    def call(self, remote_user_id: int, room: str, *, audio: bool = False) -> bool:
+        """call(): VideoCall, or AudioCall with `audio`; False when the publish failed (the callee is not online)."""
         self.state, self.remote_user_id, self.call_id, self.room = CALLING, remote_user_id, str(uuid.uuid4()), room
         self._auto_cancel()
         return self._publish(callapi_sends(callId=self.call_id, fromUserId=self.user_id, remoteUserId=remote_user_id,
-                                           fromRoomId=room, message_action=0))
+                                           fromRoomId=room, message_action=10 if audio else 0))
 
     def cancel_call(self) -> None:
         call_id, remote = self.call_id, self.remote_user_id

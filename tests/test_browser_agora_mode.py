@@ -5,6 +5,8 @@ and lets the test fire SDK events (failures, REMOTE_LOGIN, token expiry, network
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -95,8 +97,9 @@ def test_full_call_over_rtm_and_rtc(people, cloud, artifacts):
     assert query['args'] == [['bob']]
     invitation = cloud.wait_for_call('createLocalInvitation', uid='alice')
     assert invitation['args'] == ['bob']
-    call_id, channel = sent['invitation']['content'], sent['invitation']['channelId']
-    assert len(call_id) == 36  # the registry's call id travels in the invitation's content
+    content, channel = json.loads(sent['invitation']['content']), sent['invitation']['channelId']
+    assert len(content['callId']) == 36  # the registry's call id travels in the invitation's content
+    assert content['kind'] == 'video'
     assert len(channel) == 32 and 'alice' not in channel and 'bob' not in channel
 
     by_testid(bob, 'accept-call').click()

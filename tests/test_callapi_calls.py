@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from backend.accounts import Account
-from backend.call_registry import CONNECTING, ENDED, RINGING, CallRegistry, EndReason
+from backend.call_registry import CONNECTING, ENDED, RINGING, VIDEO, VOICE, CallRegistry, EndReason
 from backend.callapi_calls import CallApiCalls
 from backend.callapi_message import CallAction, CallMessage, MessageError, decode, encode
 from backend.directory import Directory
@@ -34,6 +34,10 @@ def callapi_sends(**fields: object) -> str:
 # What each CallAPI method publishes, the fields in its source's order (callApi.ts, dev/web).
 def callapi_call(call_id: str, me: int, peer: int, room: str) -> str:  # call(): VideoCall
     return callapi_sends(callId=call_id, fromUserId=me, remoteUserId=peer, fromRoomId=room, message_action=0)
+
+
+def callapi_audio_call(call_id: str, me: int, peer: int, room: str) -> str:  # call() with CallType.Audio: AudioCall
+    return callapi_sends(callId=call_id, fromUserId=me, remoteUserId=peer, fromRoomId=room, message_action=10)
 
 
 def callapi_cancel(call_id: str, me: int, peer: int, by_app: int = 0) -> str:  # cancelCall() / _autoCancelCall
@@ -97,6 +101,12 @@ def test_invitation_is_callapis_video_call(w: World) -> None:
     call = w.calls.invite('alice', 'bob', 'alice-tab')
     same_text(sent(w.callapi.invitation(call)), callapi_call(call.id, 7, 12, call.channel))
     assert json.loads(sent(w.callapi.invitation(call)))['message_action'] == CallAction.VIDEO_CALL == 0
+
+
+def test_a_voice_call_invites_as_callapis_audio_call(w: World) -> None:
+    call = w.calls.invite('alice', 'bob', 'alice-tab', kind=VOICE)
+    same_text(sent(w.callapi.invitation(call)), callapi_audio_call(call.id, 7, 12, call.channel))
+    assert json.loads(sent(w.callapi.invitation(call)))['message_action'] == CallAction.AUDIO_CALL == 10
 
 
 def test_callapi_accepts_then_ringboard_hangs_up(w: World) -> None:
@@ -207,9 +217,18 @@ def test_an_accept_is_no_glare(w: World) -> None:
 def incoming(w: World) -> tuple[str, str]:
     call_id, room = str(uuid.uuid4()), 'callapi-room-12'
     call = w.callapi.received('alice', callapi_call(call_id, 12, 7, room))
-    assert call is not None and call.state is RINGING
+    assert call is not None and call.state is RINGING and call.kind is VIDEO
     assert (call.id, call.caller, call.callee, call.channel) == (call_id, 'bob', 'alice', room)
     return call_id, room
+
+
+def test_a_callapi_audio_call_rings_as_a_voice_call(w: World) -> None:
+    call_id = str(uuid.uuid4())
+    call = w.callapi.received('alice', callapi_audio_call(call_id, 12, 7, 'callapi-room-12'))
+    assert call is not None and call.state is RINGING and call.kind is VOICE
+    assert (call.id, call.caller, call.callee, call.channel) == (call_id, 'bob', 'alice', 'callapi-room-12')
+    assert w.callapi.received('alice', callapi_audio_call(call_id, 12, 7, 'callapi-room-12')) is None  # a replay
+    assert w.calls.accept(call_id, 'alice', 'alice-tab').kind is VOICE
 
 
 def test_ringboard_accepts(w: World) -> None:
@@ -270,7 +289,6 @@ BAD = {
     'unknown-action': callapi_sends(callId=CALL_ID, fromUserId=12, remoteUserId=7, message_action=99),
     'action-as-text': callapi_sends(callId=CALL_ID, fromUserId=12, remoteUserId=7, message_action='0',
                                     fromRoomId='room'),
-    'audio-call': callapi_sends(callId=CALL_ID, fromUserId=12, remoteUserId=7, fromRoomId='room', message_action=10),
     'call-id-not-uuid': callapi_call('abc', 12, 7, 'room'),
     'room-missing': callapi_sends(callId=CALL_ID, fromUserId=12, remoteUserId=7, message_action=0),
     'room-bad-name': callapi_call(CALL_ID, 12, 7, '../etc'),

@@ -12,6 +12,7 @@ from nicegui import Client, ui
 from nicegui.observables import ObservableCollection
 from nicegui.testing import User
 
+from backend.call_registry import CallKind
 from ui.components.person_avatar import avatar_of
 from ui.components.ringing_cards import incoming_banner
 from ui.nicegui_tuning import deleted_elements
@@ -40,7 +41,8 @@ def test_the_installed_nicegui_gets_it() -> None:
 async def test_a_banner_that_goes_is_freed_at_once(user: User, no_garbage_collection: None) -> None:
     await register(user, 'alice')
     with user.client, ui.column() as area:
-        incoming_banner('bob', on_accept=lambda: None, on_decline=lambda _reply: None, avatar=avatar_of('bob', 'bob'))
+        incoming_banner('bob', CallKind.VIDEO, on_accept=lambda: None, on_decline=lambda _reply: None,
+                        avatar=avatar_of('bob', 'bob'))
     collections = [weakref.ref(e._props) for e in area.descendants()] + \
         [weakref.ref(e._classes) for e in area.descendants()]
     assert len(collections) == 8  # the banner and its three buttons

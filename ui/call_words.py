@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from backend.call_history import HistoryEntry
-from backend.call_registry import Call, EndReason
+from backend.call_registry import Call, CallKind, EndReason
 
 from .failure_reasons import shown_reason
 
 ANSWERED_ELSEWHERE = 'Answered on another tab'
+
+
+def kind_words(kind: CallKind) -> str:
+    """`Voice call` or `Video call`."""
+    return 'Voice call' if kind is CallKind.VOICE else 'Video call'
 
 
 def clock(seconds: float) -> str:

@@ -5,6 +5,8 @@
 // publishing (the caller's tracks are subscribed but played nowhere until Python gives the call view's
 // elements), then publishes at the accept; a ringing tab that may not join yet (Agora takes one session per user
 // in a channel) only preloads the channel and joins at the accept.
+// A voice call (`videoCall` false) creates only a microphone track; turning the camera on during the call creates
+// and publishes the camera track then.
 const JOIN_TIMEOUT_MS = 15000; // join() never settles when Agora is unreachable
 const MEDIA_ERRORS = {
   PERMISSION_DENIED: "permission to use the camera or microphone was denied",
@@ -15,7 +17,7 @@ const MEDIA_ERRORS = {
 
 export default {
   template: `<span style="display:none"></span>`,
-  props: { sdkUrl: String, localVideo: String, remoteVideo: String },
+  props: { sdkUrl: String, videoCall: Boolean, localVideo: String, remoteVideo: String },
   watch: {
     localVideo: { handler: "play", flush: "post" }, // after the new elements are in the page
     remoteVideo: { handler: "play", flush: "post" },
@@ -25,6 +27,7 @@ export default {
     this.tracks = [];
     this.remoteTracks = {};
     this.publishWanted = false;
+    this.videoWanted = this.videoCall;
     this.$emit("ready");
   },
   unmounted() {
@@ -105,7 +108,8 @@ export default {
     },
     async createTracks() {
       try {
-        this.tracks = await this.sdk.createMicrophoneAndCameraTracks();
+        this.tracks = this.videoWanted ? await this.sdk.createMicrophoneAndCameraTracks()
+          : [await this.sdk.createMicrophoneAudioTrack()]; // [microphone, camera]: no camera in a voice call yet
       } catch (error) {
         this.$emit("failed", { reason: MEDIA_ERRORS[error.code] || error.message || String(error) });
         return false;
@@ -121,7 +125,31 @@ export default {
       try {
         await this.client.publish(this.tracks);
       } catch (error) {
-        this.$emit("connect-failed", { reason: `Cannot publish to the video service (${error.code || error.message})` });
+        return this.$emit("connect-failed", {
+          reason: `Cannot publish to the video service (${error.code || error.message})` });
+      }
+      this.published = true;
+      if (this.videoWanted && !this.tracks[1]) this.addCamera(); // turned on while joining
+    },
+    async addCamera() {
+      // A voice call turned into video: the camera track is created and published now; the peer gets
+      // user-published for it.
+      if (this.addingCamera) return;
+      this.addingCamera = true;
+      let track;
+      try {
+        track = await this.sdk.createCameraVideoTrack();
+      } catch (error) {
+        this.addingCamera = false;
+        return this.$emit("camera-failed", { reason: MEDIA_ERRORS[error.code] || error.message || String(error) });
+      }
+      if (this.closed || !this.client) return track.close();
+      this.tracks[1] = track;
+      this.play();
+      try {
+        await this.client.publish(track);
+      } catch (error) {
+        console.warn("could not publish the camera", error);
       }
     },
     play() {
@@ -135,8 +163,10 @@ export default {
       if (audio && !audio.isPlaying) audio.play();
     },
     setTrackEnabled(kind, enabled) {
+      if (kind === "video") this.videoWanted = this.videoWanted || enabled;
       const track = this.tracks[kind === "audio" ? 0 : 1];
       if (track) track.setMuted(!enabled); // the peer sees user-unpublished, which is not a hang-up
+      else if (kind === "video" && enabled && this.published) this.addCamera();
     },
     async renewToken(token) {
       if (this.client) await this.client.renewToken(token);

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 
 from backend.agora_credentials import AgoraCredentials
+from backend.call_registry import CallKind
 from backend.presence import BUSY, OFFLINE, ONLINE
 
 from .agora_rtm_signal import AgoraRtmSignal
@@ -25,8 +26,8 @@ class AgoraRtmSession:
         self._on_online = on_online
         self.connected = False
         self._online: dict[str, bool] = {}  # as Agora reports it
-        # Set by AgoraRtmSignaling: (call_id, caller, channel) and (call_id, side, event, detail).
-        self.on_invitation: Callable[[str, str, str], None] = lambda *_: None
+        # Set by AgoraRtmSignaling: (call_id, caller, channel, kind) and (call_id, side, event, detail).
+        self.on_invitation: Callable[[str, str, str, str], None] = lambda *_: None
         self.on_invitation_event: Callable[[str, str, str, str], None] = lambda *_: None
         self._show = SignalingBanner(on_click=self.log_in).show
         self._show('Connecting to Agora signaling…')
@@ -37,7 +38,8 @@ class AgoraRtmSession:
                                                     'Calls cannot ring here.', 'Retry'),
             'presence': self._presence,
             'token-will-expire': lambda _: self._renew(),
-            'invitation-received': lambda args: self.on_invitation(args['call_id'], args['caller'], args['channel']),
+            'invitation-received': lambda args: self.on_invitation(args['call_id'], args['caller'], args['channel'],
+                                                                   str(args.get('kind'))),
             'invitation': lambda args: self.on_invitation_event(args['call_id'], args['side'], args['event'],
                                                                 str(args.get('detail') or '')),
         })
@@ -93,8 +95,8 @@ class AgoraRtmSession:
             return None
         return bool(result.get(user))
 
-    def invite(self, callee: str, call_id: str, channel: str) -> None:
-        self.rtm.run_method('invite', callee, call_id, channel)
+    def invite(self, callee: str, call_id: str, channel: str, kind: CallKind) -> None:
+        self.rtm.run_method('invite', callee, call_id, channel, kind.value)
 
     def cancel(self, call_id: str) -> None:
         self.rtm.run_method('cancel', call_id)

@@ -91,9 +91,9 @@ export default {
         await this.client.subscribePeersOnlineStatus(chosen.slice(start, start + QUERY_CHUNK));
       }
     },
-    invite(calleeId, callId, channel) {
+    invite(calleeId, callId, channel, kind) {
       const invitation = this.client.createLocalInvitation(calleeId);
-      invitation.content = callId;
+      invitation.content = JSON.stringify({ callId, kind }); // the kind rings as "voice call" or "video call"
       invitation.channelId = channel;
       const report = (event) => (detail) => this.$emit("invitation", { call_id: callId, side: "local", event, detail: detail || "" });
       invitation.on("LocalInvitationReceivedByPeer", report("ReceivedByPeer"));
@@ -110,14 +110,22 @@ export default {
       if (invitation) try { invitation.cancel(); } catch (error) { console.warn("cancel", error); }
     },
     received(invitation) {
-      const callId = invitation.content;
+      // Python checks both against the call it knows: a content that is not ours names no call.
+      let callId = invitation.content, kind = "";
+      try {
+        ({ callId, kind } = JSON.parse(invitation.content));
+      } catch (error) {
+        // not JSON: the whole content is taken as the call id
+      }
+      callId = String(callId);
       this.remote[callId] = invitation;
       const report = (event) => (detail) => this.$emit("invitation", { call_id: callId, side: "remote", event, detail: detail || "" });
       invitation.on("RemoteInvitationAccepted", report("Accepted"));
       invitation.on("RemoteInvitationRefused", report("Refused"));
       invitation.on("RemoteInvitationCanceled", report("Canceled"));
       invitation.on("RemoteInvitationFailure", report("Failure"));
-      this.$emit("invitation-received", { call_id: callId, caller: invitation.callerId, channel: invitation.channelId });
+      this.$emit("invitation-received", { call_id: callId, caller: invitation.callerId,
+                                          channel: invitation.channelId, kind: String(kind) });
     },
     accept(callId) {
       const invitation = this.remote[callId];

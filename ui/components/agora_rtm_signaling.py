@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from backend.call_registry import ENDED, RINGING, Call, CallRefused, CallRegistry
+from backend.call_registry import ENDED, RINGING, Call, CallKind, CallRefused, CallRegistry
 
 from .agora_rtm_session import AgoraRtmSession
 from .call_signaling import CallSignaling
@@ -24,13 +24,13 @@ class AgoraRtmSignaling(CallSignaling):
         session.on_invitation = self._invitation_delivered
         session.on_invitation_event = self._invitation_event
 
-    async def invite(self, callee: str) -> Call:
+    async def invite(self, callee: str, kind: CallKind) -> Call:
         if not self._session.connected:
             raise CallRefused('Calls cannot ring while Agora signaling is disconnected: see the message above.')
         online = await self._session.is_online(callee)
-        call = self._calls.invite(self.me, callee, self.tab, callee_online=online)
+        call = self._calls.invite(self.me, callee, self.tab, callee_online=online, kind=kind)
         if call.state is RINGING:
-            self._session.invite(call.callee, call.id, call.channel)
+            self._session.invite(call.callee, call.id, call.channel, call.kind)
         elif call.id in self._delivered:  # glare: we answered their invitation
             self._session.accept(call.id)
         return call
@@ -58,9 +58,10 @@ class AgoraRtmSignaling(CallSignaling):
             self._session.forget(call.id)
         self._delivered.discard(call.id)
 
-    def _invitation_delivered(self, call_id: str, caller: str, channel: str) -> None:
+    def _invitation_delivered(self, call_id: str, caller: str, channel: str, kind: str) -> None:
         call = self._calls.get(call_id)
-        if call is None or call.callee != self.me or call.caller != caller or call.channel != channel:
+        if call is None or call.callee != self.me or call.caller != caller or call.channel != channel \
+                or call.kind != kind:
             log.warning('%s refused an invitation from %s for call %s: no such call', self.me, caller, call_id)
             self._session.refuse(call_id, 'unknown call')
             return

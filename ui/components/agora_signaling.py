@@ -13,7 +13,7 @@ import time
 
 from nicegui import background_tasks
 
-from backend.call_registry import CONNECTING, ENDED, RINGING, Call, CallRefused, CallRegistry
+from backend.call_registry import CONNECTING, ENDED, RINGING, Call, CallKind, CallRefused, CallRegistry
 from backend.callapi_calls import CallApiCalls
 from backend.callapi_message import CallMessage, encode
 
@@ -32,10 +32,11 @@ class AgoraSignaling(CallSignaling):
         self._told: set[tuple[str, str]] = set()  # (call id, what) this tab already sent
         session.on_message = self._received
 
-    async def invite(self, callee: str) -> Call:
+    async def invite(self, callee: str, kind: CallKind) -> Call:
         if not self._session.connected:
             raise CallRefused('Calls cannot ring while Agora signaling is disconnected: see the message above.')
-        return self._calls.invite(self.me, callee, self.tab, callee_online=True)  # Agora says offline: the publish
+        # Agora says offline: the publish fails
+        return self._calls.invite(self.me, callee, self.tab, callee_online=True, kind=kind)
 
     def follow(self, call: Call, before: Call | None) -> None:
         """Tell the peer what they need to hear of this snapshot (only the tab holding the session speaks)."""

@@ -1,4 +1,5 @@
-"""The call history on the dashboard: newest first, missed calls counted, "call back" on every entry."""
+"""The call history on the dashboard: newest first, missed calls counted, a voice and a video call back on every
+entry."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from nicegui import run, ui
 
 from backend.call_history import CallHistory, HistoryEntry
+from backend.call_registry import CallKind
 
 from ..testids import hook
 from .history_row import HistoryRow
@@ -18,7 +20,7 @@ def _newest_first(entry: HistoryEntry) -> tuple:
 
 
 class CallHistoryList(ui.column):
-    def __init__(self, history: CallHistory, me: str, on_call: Callable[[str], object],
+    def __init__(self, history: CallHistory, me: str, on_call: Callable[[str, CallKind], object],
                  label: Callable[[str], str] = str) -> None:
         super().__init__()
         self.classes('w-full gap-1')
@@ -66,9 +68,9 @@ class CallHistoryList(ui.column):
             return
         self._shown.insert(position, entry)
         with self._items:
-            self._rows[entry.call_id] = row = hook(HistoryRow(entry, self._label(entry.peer),
-                                                              lambda peer=entry.peer: self._on_call(peer)),
-                                                   'history-item')
+            self._rows[entry.call_id] = row = hook(
+                HistoryRow(entry, self._label(entry.peer), lambda kind, peer=entry.peer: self._on_call(peer, kind)),
+                'history-item')
         row.move(target_index=position)
         if len(self._shown) > HISTORY_SHOWN:
             self._rows.pop(self._shown.pop().call_id).delete()

@@ -16,17 +16,20 @@ UNNAMED = {'audio': 'Microphone', 'video': 'Camera'}
 
 
 class CallMediaElement(ui.element):
-    """Reports `connected`, `lost`, `failed`, `peer-media` and `quality`; Python decides what they mean.
+    """Reports `connected`, `lost`, `failed`, `peer-media`, `quality` and `camera-failed` (a voice call's camera
+    could not be turned on: the call goes on); Python decides what they mean.
 
     Media started while the call rings (the caller's camera; with instant answer the connection of either side)
     keeps what it reports for the registry, which takes it only once the call is answered, until `answered`."""
     VIDEO_TAG = 'video'  # the element the call stage plays each video into
 
-    def __init__(self, *, local_video_id: str, remote_video_id: str, ringing: bool, on_connected: Callable[[], None],
-                 on_lost: Callable[[], None], on_failed: Callable[[str], None],
+    def __init__(self, *, video_call: bool, local_video_id: str, remote_video_id: str, ringing: bool,
+                 on_connected: Callable[[], None], on_lost: Callable[[], None], on_failed: Callable[[str], None],
                  on_connect_failed: Callable[[str], None], on_peer_media: Callable[[str, bool], None],
-                 on_quality: Callable[[int, int], None]) -> None:
+                 on_quality: Callable[[int, int], None], on_camera_failed: Callable[[str], None]) -> None:
+        """`video_call`: the camera opens with the microphone; False (a voice call): only when turned on."""
         super().__init__()
+        self.props['video-call'] = video_call
         self.props['local-video'] = local_video_id
         self.props['remote-video'] = remote_video_id
         self._ringing = ringing
@@ -40,9 +43,15 @@ class CallMediaElement(ui.element):
         self.on('failed', lambda event: on_failed(str(event.args.get('reason', ''))))
         self.on('peer-media', lambda event: on_peer_media(str(event.args['kind']), bool(event.args['on'])))
         self.on('quality', lambda event: on_quality(int(event.args['up']), int(event.args['down'])))
+        self.on('camera-failed', lambda event: self._camera_failed(str(event.args.get('reason', ''))))
+        self._on_camera_failed = on_camera_failed
 
     def _connected(self) -> None:
         self._report(self._on_connected)
+
+    def _camera_failed(self, reason: str) -> None:
+        self.set_enabled('video', False)  # what the peer's view shows of ours, too
+        self._on_camera_failed(reason)
 
     def _connect_failed(self, reason: str) -> None:
         self._report(lambda: self._on_connect_failed(reason))
@@ -71,7 +80,8 @@ class CallMediaElement(ui.element):
         log.warning('%s dropped a relayed signal: it takes none', type(self).__name__)
 
     def set_enabled(self, kind: str, enabled: bool) -> None:
-        """Mute or unmute `audio`, hide or show `video` (the track keeps running, so unmuting is instant)."""
+        """Mute or unmute `audio`, hide or show `video` (the track keeps running, so unmuting is instant). In a voice
+        call the first `video` on opens the camera and sends it to the peer."""
         self.run_method('setTrackEnabled', kind, enabled)
 
     async def devices(self) -> list[dict]:

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
-from backend.call_registry import RINGING, Call, CallRefused, StoreUnavailable
+from backend.call_registry import RINGING, VIDEO, Call, CallKind, CallRefused, StoreUnavailable
 from backend.services import Services
 
-from ..call_words import ANSWERED_ELSEWHERE, end_notice
+from ..call_words import ANSWERED_ELSEWHERE, end_notice, kind_words
+from ..failure_reasons import shown_reason
 from ..live_updates import LiveUpdates
 from ..testids import hook
 from .call_signaling import CallSignaling
@@ -65,7 +66,8 @@ class CallPanel:
         self._media = TabMedia(services, me, tab, act=self._act, send=self._relay,
                                on_peer_media=lambda kind, on: self._view and self._view.show_peer_media(kind, on),
                                on_quality=lambda level: self._view and self._view.show_quality(level),
-                               on_stats=lambda sample: self._view and self._view.show_stats(sample))
+                               on_stats=lambda sample: self._view and self._view.show_stats(sample),
+                               on_camera_failed=self._camera_failed)
         self._sounds = CallSounds(on_audio_locked=self._sound_chip.set_visibility)
         # On a tab's first ring and first accept its people would wait for these to be fetched: fetch them now.
         preload_components(RingingCard, CallStage, self._media.element_class)
@@ -80,12 +82,12 @@ class CallPanel:
             self._show(current)
 
     # ---- actions from this tab ----
-    async def call(self, user: str) -> None:
+    async def call(self, user: str, kind: CallKind = VIDEO) -> None:
         if refusal := self._services.invite_limit.refusal(self.me, user):  # e.g. ringing someone on end
             self._say(refusal)
             return
         try:
-            await self._signaling.invite(user)
+            await self._signaling.invite(user, kind)
         except CallRefused as refusal:
             self._say(str(refusal))
 
@@ -142,15 +144,18 @@ class CallPanel:
         avatar = avatar_of(call.peer_of(self.me), peer)
         with self._area:
             if kind == 'incoming':
-                self._ringing = incoming_banner(peer, on_accept=lambda: self._signaling.accept(call.id),
+                self._ringing = incoming_banner(peer, call.kind, on_accept=lambda: self._signaling.accept(call.id),
                                                 on_decline=lambda reply: self._signaling.decline(call.id, reply),
                                                 avatar=avatar)
-                self._sounds.alert(f'📞 {peer} is calling', f'Open {self._services.settings.app_name} to answer')
+                self._sounds.alert(f'📞 {peer} is calling ({kind_words(call.kind).lower()})',
+                                   f'Open {self._services.settings.app_name} to answer')
                 if media_here:  # instant answer: connected while it rings, shown nowhere before the accept
                     self._media.play_in(call, '', '')
             elif kind == 'outgoing':
-                self._ringing = outgoing_panel(peer, on_cancel=lambda: self._act(call.id, self._calls.cancel),
-                                               avatar=avatar, preview=media_here and self._media.previews)
+                self._ringing = outgoing_panel(peer, call.kind,
+                                               on_cancel=lambda: self._act(call.id, self._calls.cancel),
+                                               avatar=avatar,
+                                               preview=media_here and self._media.previews and call.kind is VIDEO)
                 if media_here:
                     self._media.play_in(call, self._ringing.preview_id, '')
             elif kind == 'in_call':
@@ -168,6 +173,12 @@ class CallPanel:
         ringing_here = kind == 'incoming' or (kind == 'outgoing' and call.caller_tab == self.tab)
         self._sounds.play('ringtone' if kind == 'incoming' else 'ringback' if ringing_here else 'none')
         self._sounds.guard(ringing_here or kind == 'in_call')
+
+    def _camera_failed(self, reason: str) -> None:
+        if self._view is not None:
+            self._view.camera_off()
+        shown = shown_reason(reason)  # the browser's words: only the fixed ones are shown
+        self._say(f'Your camera could not be turned on{": " + shown if shown else ""}. The call goes on.')
 
     def _tick(self) -> None:
         call = self._call

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from backend.call_registry import Call, CallRegistry
+from backend.call_registry import Call, CallKind, CallRegistry
 
 # The panel's registry action: (call id, registry method, its further arguments); a refusal is logged, not raised.
 Act = Callable[..., None]
@@ -28,9 +28,10 @@ class CallSignaling:
         self._act = act
         self._show = show
 
-    async def invite(self, callee: str) -> Call:
-        """Ring `callee` from this tab. Raises CallRefused, in words for the caller, when it cannot ring."""
-        return self._calls.invite(self.me, callee, self.tab)
+    async def invite(self, callee: str, kind: CallKind) -> Call:
+        """Ring `callee` from this tab for a video or a voice call. Raises CallRefused, in words for the caller, when
+        it cannot ring."""
+        return self._calls.invite(self.me, callee, self.tab, kind=kind)
 
     def rings_here(self, call: Call) -> bool:
         """Whether this tab may show the incoming banner of `call`, a call ringing for this user."""

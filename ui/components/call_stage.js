@@ -1,5 +1,5 @@
-// The video area of a call: the peer's video large, ours small and mirrored, the peer's name, the call's status and
-// the peer's muted / camera-off marks. ONE element (the server builds it on both tabs at every accept);
+// The video area of a call: the peer's video large, ours small and mirrored (once our camera is on), the peer's
+// name, the call's status and the peer's muted / camera-off marks. ONE element (the server builds it on both tabs at every accept);
 // the media component finds the two videos by their ids. Where the peer's video is not showing, the peer's avatar,
 // name and the reason (`placeholder`, decided in Python) stand in for it.
 // It reports what it sees of the peer's video, whichever media component plays it (a <video> of its own, or one the
@@ -20,7 +20,8 @@ export default {
         <div class="text-xl font-medium text-center">{{ peer }}</div>
         <div data-testid="remote-placeholder-state" class="text-base text-grey-4">{{ placeholder }}</div>
       </div>
-      <component :is="videoTag" :id="localId" data-testid="local-video" autoplay playsinline :muted="true"
+      <component :is="videoTag" v-show="ownCamera" :id="localId" data-testid="local-video" autoplay playsinline
+                 :muted="true"
                  class="call-stage-local absolute bottom-3 right-3 w-1/4 rounded shadow-lg border border-grey-8"
                  style="transform: scaleX(-1); background: #222"></component>
       <div class="row absolute top-2 left-3 items-center gap-2">
@@ -34,6 +35,7 @@ export default {
   props: {
     peer: String, status: String, videoTag: String, remoteId: String, localId: String,
     peerMuted: Boolean, peerHidden: Boolean, avatar: Object, placeholder: String, stallMs: Number,
+    ownCamera: Boolean,
   },
   mounted() {
     this.reported = "waiting"; // what Python assumes until told otherwise

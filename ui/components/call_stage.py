@@ -16,7 +16,7 @@ class CallStage(ui.element, component='call_stage.js', dependencies=[AVATAR_JS])
         super().__init__()
         self._video = PeerVideo()
         self._props.update({'peer': peer, 'status': '', 'video-tag': video_tag, 'peer-muted': False,
-                            'peer-hidden': False, 'avatar': avatar, 'stall-ms': STALL_MS,
+                            'peer-hidden': False, 'avatar': avatar, 'stall-ms': STALL_MS, 'own-camera': True,
                             'placeholder': self._video.words(),
                             'remote-id': f'{self.html_id}-remote', 'local-id': f'{self.html_id}-local'})
         self.on('video', lambda event: self._show_frames(str(event.args['state'])))
@@ -33,6 +33,10 @@ class CallStage(ui.element, component='call_stage.js', dependencies=[AVATAR_JS])
         """`Connecting…`, `Reconnecting…` or nothing."""
         if self._props['status'] != status:  # every call snapshot comes here; a change of the props is sent by itself
             self._props['status'] = status
+
+    def show_own_camera(self, on: bool) -> None:
+        """Whether our camera's picture shows: not in a voice call until we turn the camera on (an empty frame)."""
+        self._props['own-camera'] = on
 
     def show_peer_media(self, kind: str, on: bool) -> None:
         self._props['peer-muted' if kind == 'audio' else 'peer-hidden'] = not on

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from nicegui import ui
 
-from backend.call_registry import CONNECTING, Call
+from backend.call_registry import CONNECTING, VIDEO, Call
 
 from ..call_words import clock
 from ..network_quality import NetworkMeter, NetworkReport, agora_quality_word
@@ -44,8 +44,8 @@ class CallView(ui.card):
         super().__init__()
         hook(self, 'call-view').classes('call-view w-full p-0 overflow-hidden bg-grey-10 text-white')
         self._call = call
-        self.sending = {'audio': True, 'video': True}
-        self._peer_video = True
+        self.sending = {'audio': True, 'video': call.kind is VIDEO}  # a voice call starts with no camera
+        self._peer_video = call.kind is VIDEO
         self._meter = NetworkMeter()
         with self:
             self._stage = CallStage(peer_name, avatar=avatar_of(call.peer_of(me), peer_name), video_tag=video_tag)
@@ -53,10 +53,10 @@ class CallView(ui.card):
                 self._duration = hook(ui.label('00:00'), 'call-duration').classes('font-mono text-grey-4 mr-4')
                 self._audio_button = hook(ui.button(icon='mic', on_click=lambda: self._toggle('audio')),
                                           'toggle-audio').props('round color=grey-8')
-                self._video_button = hook(ui.button(icon='videocam', on_click=lambda: self._toggle('video')),
-                                          'toggle-video').props('round color=grey-8')
+                self._video_button = hook(ui.button(on_click=lambda: self._toggle('video')), 'toggle-video') \
+                    .props('round')
                 labelled(self._audio_button, TOGGLE_LABELS['audio', True])
-                labelled(self._video_button, TOGGLE_LABELS['video', True])
+                self._show_sending('video')
                 with labelled(ui.button(icon='settings').props('round flat color=grey-5'), 'Camera and microphone'):
                     self._devices_menu = ui.menu().on('before-show', self._load_devices)
                 self._network = self._network_indicator()
@@ -66,6 +66,10 @@ class CallView(ui.card):
                     .on('click', js_handler=TOGGLE_FULLSCREEN)
                 labelled(hook(ui.button(icon='call_end', on_click=on_hang_up), 'hang-up').props('round color=negative'),
                          'Hang up')
+            if call.kind is not VIDEO:  # no camera on either side until one is turned on
+                self._stage.show_own_camera(False)
+                self._stage.show_peer_media('video', False)
+                self.expect_peer_video(False)
             self.media = media_for(self._stage.local_video_id, self._stage.remote_video_id)
         self.show(call)
 
@@ -83,6 +87,8 @@ class CallView(ui.card):
         if kind == 'video':
             self._peer_video = on  # a camera turned off sends almost no frames: not a poor connection
         self._stage.show_peer_media(kind, on)
+        if kind == 'video' and on:
+            self.expect_peer_video(True)  # a voice call the peer turned into video
 
     def expect_peer_video(self, expected: bool) -> None:
         """False in a voice call: the peer's avatar, name and "Voice call" stand in for their video."""
@@ -130,8 +136,18 @@ class CallView(ui.card):
 
     def _toggle(self, kind: str) -> None:
         self.sending[kind] = not self.sending[kind]
+        self.media.set_enabled(kind, self.sending[kind])
+        self._show_sending(kind)
+        if kind == 'video' and self.sending[kind]:
+            self._stage.show_own_camera(True)
+
+    def camera_off(self) -> None:
+        """The camera could not be turned on: the button says it is off (the media already knows)."""
+        self.sending['video'] = False
+        self._show_sending('video')
+
+    def _show_sending(self, kind: str) -> None:
         on = self.sending[kind]
-        self.media.set_enabled(kind, on)
         button, icon = (self._audio_button, 'mic') if kind == 'audio' else (self._video_button, 'videocam')
         button.props(f'icon={icon if on else icon + "_off"} color={"grey-8" if on else "negative"}')
         labelled(button, TOGGLE_LABELS[kind, on])

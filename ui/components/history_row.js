@@ -1,7 +1,7 @@
-// One call in the history: the other person's avatar and name, the direction icon, what happened, how long ago and
-// a call-back button, drawn from ONE element (every open dashboard holds up to 20 of these on the server). The
-// element's text is the result; "how long ago" counts on in the browser from the age the server sent. On a phone
-// the name and the rest take two lines (small_screens.css).
+// One call in the history: the other person's avatar and name, the direction icon, the kind of call, what happened,
+// how long ago and the voice and video call-back buttons, drawn from ONE element (every open dashboard holds up to 20
+// of these on the server). The element's text is the result; "how long ago" counts on in the browser from the age
+// the server sent. On a phone the name and the rest take two lines (small_screens.css).
 import PersonAvatar from "person_avatar";
 
 export default {
@@ -12,15 +12,17 @@ export default {
         <div class="font-medium truncate">{{ peer }}</div>
         <div class="row items-center no-wrap gap-x-1 text-xs text-grey-7">
           <q-icon :name="icon" :color="color" size="xs" :title="direction" />
-          <span><slot></slot> · <span :title="when">{{ ago }}</span></span>
+          <span>{{ kind }} · <slot></slot> · <span :title="when">{{ ago }}</span></span>
         </div>
       </div>
-      <q-btn flat round dense color="primary" icon="call" :title="'Call ' + peer + ' back'"
+      <q-btn flat round dense color="primary" icon="call" :title="'Voice call back to ' + peer"
+             :aria-label="'Voice call back to ' + peer" data-testid="voice-call-back" @click="$emit('voice-call')" />
+      <q-btn flat round dense color="primary" icon="videocam" :title="'Call ' + peer + ' back'"
              :aria-label="'Call ' + peer + ' back'" @click="$emit('click')" />
     </div>`,
   components: { PersonAvatar },
-  props: { peer: String, icon: String, color: String, direction: String, age: Number, avatar: Object },
-  emits: ["click"], // only the button calls back
+  props: { peer: String, icon: String, color: String, direction: String, age: Number, avatar: Object, kind: String },
+  emits: ["click", "voice-call"], // only the buttons call back
   data() {
     const now = Date.now();
     return { started: now - this.age * 1000, now }; // a row's age never changes once sent

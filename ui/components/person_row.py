@@ -1,9 +1,10 @@
 """One person in the directory as ONE element: a thousand open dashboards hold these rows in memory.
 
-The browser draws the avatar, the name, the presence badge and the call button from it (person_row.js). The element's
-text is the presence and it carries the markers of all three parts (`user-`, `status-`, `call-`), so the
-simulated user reads and clicks it as a browser reads and clicks the parts. A row can be handed to another
-person (`show`): when someone leaves the rows in view and someone else comes in, the row is updated, not rebuilt.
+The browser draws the avatar, the name, the presence badge and the voice- and video-call buttons from it
+(person_row.js). The element's text is the presence and it carries the markers of the parts (`user-`, `status-`,
+`call-`), so the simulated user reads it and clicks it (a video call) as a browser reads and clicks the parts. A row
+can be handed to another person (`show`): when someone leaves the rows in view and someone else comes in, the row is
+updated, not rebuilt.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from nicegui import ui
 
+from backend.call_registry import CallKind
 from backend.presence import BUSY, OFFLINE, ONLINE
 
 from .person_avatar import AVATAR_JS, avatar_of
@@ -20,10 +22,11 @@ BADGE_COLORS = {ONLINE: 'green-9', BUSY: 'deep-orange-10', OFFLINE: 'grey-8'}  #
 
 
 class PersonRow(ui.element, component='person_row.js', dependencies=[AVATAR_JS]):
-    def __init__(self, user: str, status: str, name: str, on_call: Callable[[str], Any]) -> None:
+    def __init__(self, user: str, status: str, name: str, on_call: Callable[[str, CallKind], Any]) -> None:
         super().__init__()
         self.show(user, status, name)
-        self.on('click', lambda: on_call(self.user))
+        self.on('click', lambda: on_call(self.user, CallKind.VIDEO))
+        self.on('voice-call', lambda: on_call(self.user, CallKind.VOICE))
 
     @property
     def user(self) -> str:

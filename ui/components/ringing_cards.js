@@ -18,9 +18,9 @@ export default {
         <div class="column grow gap-0">
           <div v-if="incoming" class="row items-baseline gap-1">
             <span class="text-xl font-semibold" data-testid="incoming-caller"><slot></slot></span>
-            <span class="text-lg">is calling you</span>
+            <span class="text-lg">is calling you · {{ kind }}</span>
           </div>
-          <div v-else class="text-xl font-semibold">Calling <slot></slot>…</div>
+          <div v-else class="text-xl font-semibold">Calling <slot></slot>… <span class="text-base">({{ kind }})</span></div>
           <div class="text-sm" :class="incoming ? 'opacity-80' : 'text-grey-7'" aria-live="off">{{ countdown }}</div>
         </div>
         <video v-if="previewId" :id="previewId" data-testid="outgoing-preview" autoplay playsinline :muted="true"
@@ -31,5 +31,5 @@ export default {
       <div aria-live="off"><slot name="replies"></slot></div>
     </q-card>`,
   components: { PersonAvatar },
-  props: { incoming: Boolean, countdown: String, previewId: String, avatar: Object },
+  props: { incoming: Boolean, countdown: String, previewId: String, avatar: Object, kind: String },
 };

@@ -10,6 +10,9 @@ from collections.abc import Callable
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
+from backend.call_registry import CallKind
+
+from ..call_words import kind_words
 from ..testids import hook
 from .decline_replies import decline_replies
 from .person_avatar import AVATAR_JS
@@ -19,9 +22,10 @@ class RingingCard(TextElement, component='ringing_cards.js', dependencies=[AVATA
     """The text is the other person's name, `avatar` theirs (person_avatar.py); `show_countdown` sets the line under
     it. With `preview`, the caller's own camera shows in it (`preview_id`) while it rings."""
 
-    def __init__(self, peer: str, *, avatar: dict[str, str], incoming: bool, preview: bool = False) -> None:
+    def __init__(self, peer: str, kind: CallKind, *, avatar: dict[str, str], incoming: bool,
+                 preview: bool = False) -> None:
         super().__init__(text=peer)
-        self._props.update({'incoming': incoming, 'countdown': '', 'avatar': avatar,
+        self._props.update({'incoming': incoming, 'countdown': '', 'avatar': avatar, 'kind': kind_words(kind).lower(),
                             'preview-id': f'{self.html_id}-preview' if preview else ''})
 
     @property
@@ -33,13 +37,13 @@ class RingingCard(TextElement, component='ringing_cards.js', dependencies=[AVATA
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         words = 'is calling you' if self._props['incoming'] else f'Calling {self.text}…'
-        return [self.text, words, self._props['countdown']]
+        return [self.text, words, self._props['kind'], self._props['countdown']]
 
 
-def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Callable[[str], None], *,
+def incoming_banner(caller: str, kind: CallKind, on_accept: Callable[[], None], on_decline: Callable[[str], None], *,
                     avatar: dict[str, str]) -> RingingCard:
     """`on_decline(reply)`: declined with the callee's reply, or without one ('')."""
-    banner = hook(RingingCard(caller, avatar=avatar, incoming=True), 'incoming-call')
+    banner = hook(RingingCard(caller, kind, avatar=avatar, incoming=True), 'incoming-call')
     banner.mark('incoming-call', 'incoming-caller')  # the simulated user reads the caller's name from the text
 
     replies: list[ui.column] = []  # built on the first click
@@ -58,13 +62,14 @@ def incoming_banner(caller: str, on_accept: Callable[[], None], on_decline: Call
                     'decline-with-message').props('outline')
         more.props['aria-expanded'] = 'false'
         # green-9: white text reads on it (4.5:1); Quasar's positive green is too light
-        hook(ui.button('Accept', icon='videocam', color='green-9', on_click=on_accept), 'accept-call')
+        hook(ui.button('Accept', icon='call' if kind is CallKind.VOICE else 'videocam', color='green-9',
+                       on_click=on_accept), 'accept-call')
     return banner
 
 
-def outgoing_panel(callee: str, on_cancel: Callable[[], None], *, avatar: dict[str, str],
+def outgoing_panel(callee: str, kind: CallKind, on_cancel: Callable[[], None], *, avatar: dict[str, str],
                    preview: bool) -> RingingCard:
-    panel = hook(RingingCard(callee, avatar=avatar, incoming=False, preview=preview), 'outgoing-call')
+    panel = hook(RingingCard(callee, kind, avatar=avatar, incoming=False, preview=preview), 'outgoing-call')
     with panel.add_slot('actions'):
         hook(ui.button('Cancel', icon='call_end', color='negative', on_click=on_cancel), 'cancel-call')
     return panel

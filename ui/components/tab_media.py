@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from backend.call_registry import RINGING, Call
+from backend.call_registry import RINGING, VIDEO, Call
 from backend.services import Services
 
 from ..agora_sdk import RTC_SDK, sdk_base
@@ -32,14 +32,15 @@ HELLO = {'hello': True}  # a ringing tab of the callee to the calling tab: conne
 class TabMedia:
     def __init__(self, services: Services, me: str, tab: str, *, act: Act, send: Callable[[str, str, dict], None],
                  on_peer_media: Callable[[str, bool], None], on_quality: Callable[[int], None],
-                 on_stats: Callable[[dict], None]) -> None:
+                 on_stats: Callable[[dict], None], on_camera_failed: Callable[[str], None]) -> None:
         """`send` relays a WebRTC signal of a call to a tab of the peer; `on_peer_media`, `on_quality` (Agora RTC's
         level) and `on_stats` (WebRTC's numbers every 2 s) show what the media reports of the peer and the
-        connection."""
+        connection; `on_camera_failed` that a voice call's camera could not be turned on (the browser's words)."""
         self._services = services
         self._me, self._tab = me, tab
         self._act, self._send = act, send
-        self._shows = {'on_peer_media': on_peer_media, 'on_quality': lambda up, down: on_quality(max(up, down))}
+        self._shows = {'on_peer_media': on_peer_media, 'on_quality': lambda up, down: on_quality(max(up, down)),
+                       'on_camera_failed': on_camera_failed}
         self._on_stats = on_stats
         self._area = ui.element()  # outside the call panel's area: the media outlives the ringing cards
         self.element: CallMediaElement | None = None  # the one shown: in the ringing panel, then in the call view
@@ -144,7 +145,8 @@ class TabMedia:
         calls, settings = self._services.calls, self._services.settings
         ringing = call.state is RINGING
         caller = self._me == call.caller
-        common = {'local_video_id': local, 'remote_video_id': remote, 'ringing': ringing,
+        common = {'video_call': call.kind is VIDEO, 'local_video_id': local, 'remote_video_id': remote,
+                  'ringing': ringing,
                   'on_connected': lambda: self._act(call.id, calls.media_connected),
                   'on_lost': lambda: self._act(call.id, calls.media_lost),
                   'on_failed': lambda reason: self._act(call.id, calls.media_failed, reason),

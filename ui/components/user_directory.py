@@ -1,4 +1,4 @@
-"""The directory: every other user with a live presence badge and a call button.
+"""The directory: every other user with a live presence badge and the voice- and video-call buttons.
 
 Online users come first. To stay light with hundreds of accounts only the first `MAX_ROWS` matches
 are rendered; the search box finds anyone else.
@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 
 from nicegui import ui
 
+from backend.call_registry import CallKind
 from backend.directory_order import DirectoryOrder
 
 from ..testids import hook
@@ -18,7 +19,7 @@ MAX_ROWS = 20  # a screenful; each rendered row costs server memory and start-up
 
 
 class UserDirectory(ui.column):
-    def __init__(self, me: str, order: DirectoryOrder, on_call: Callable[[str], object],
+    def __init__(self, me: str, order: DirectoryOrder, on_call: Callable[[str, CallKind], object],
                  label: Callable[[str], str] = str) -> None:
         super().__init__()
         self.classes('w-full gap-1')

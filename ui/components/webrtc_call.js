@@ -10,6 +10,9 @@
 // transceivers (replaceTrack: no renegotiation).
 // Python starts it with the peer connection's configuration (ICE servers with TURN credentials minted for this
 // call, the transport policy) once it is mounted, and gets its connection's numbers every 2 s.
+// A voice call (`videoCall` false) asks the browser for the microphone only; turning the camera on during the call
+// adds its track to the connection (into a transceiver ready for it, or renegotiated), and the peer's arrives so.
+const CAMERA = { width: 640, height: 360 };
 const REASONS = {
   NotAllowedError: "permission to use the camera or microphone was denied",
   SecurityError: "permission to use the camera or microphone was denied",
@@ -21,7 +24,7 @@ const REASONS = {
 
 export default {
   template: `<span style="display:none"></span>`,
-  props: { polite: Boolean, localVideo: String, remoteVideo: String },
+  props: { polite: Boolean, videoCall: Boolean, localVideo: String, remoteVideo: String },
   watch: {
     localVideo: { handler: "attach", flush: "post" }, // after the new video elements are in the page
     remoteVideo: { handler: "attach", flush: "post" },
@@ -30,6 +33,7 @@ export default {
     this.inbox = [];
     this.closed = false;
     this.cameraWanted = false;
+    this.videoWanted = this.videoCall; // a voice call's camera may be turned on before the microphone is open
     this.$emit("ready"); // Python answers with start(); signals may come now: they wait for the peer connection
   },
   unmounted() {
@@ -84,7 +88,7 @@ export default {
         // A track the callee sends only from the accept on (its sender had no track) comes without a stream.
         this.remoteStream = streams[0] || this.remoteStream || new MediaStream();
         if (!streams[0]) this.remoteStream.addTrack(track);
-        this.attach();
+        this.attach(true); // the peer's camera may join a stream already playing its microphone
       };
       pc.onconnectionstatechange = () => this.connectionChanged(pc.connectionState);
       if (this.stream) for (const track of this.stream.getTracks()) pc.addTrack(track, this.stream);
@@ -99,7 +103,7 @@ export default {
     },
     async takeCamera() {
       try {
-        this.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+        this.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: this.videoWanted && CAMERA });
       } catch (error) {
         if (!this.closed) this.$emit("failed", { reason: REASONS[error.name] || error.message || String(error) });
         return false;
@@ -115,18 +119,40 @@ export default {
       // The accept of a call connected while it rang: the camera goes into the transceivers the answer made ready.
       this.cameraWanted = true;
       if (this.stream || !this.pc || !(await this.takeCamera())) return; // no connection yet: start() opens it
-      const pc = this.pc;
-      for (const track of this.stream.getTracks()) {
-        const ready = pc.getTransceivers().find((transceiver) => !transceiver.stopped && !transceiver.sender.track
-          && transceiver.receiver.track.kind === track.kind && transceiver.direction === "sendrecv");
-        if (ready) await ready.sender.replaceTrack(track);
-        else pc.addTrack(track, this.stream); // the offer has not come yet: it is matched to this track
-      }
+      for (const track of this.stream.getTracks()) await this.send(track);
     },
-    attach() {
+    async send(track) {
+      // Into a transceiver ready to send with nothing in it (no renegotiation), or a new one: the negotiation
+      // above offers it (before the first offer came, the offer is matched to it).
+      const pc = this.pc;
+      const ready = pc.getTransceivers().find((transceiver) => !transceiver.stopped && !transceiver.sender.track
+        && transceiver.receiver.track.kind === track.kind && transceiver.direction === "sendrecv");
+      if (ready) await ready.sender.replaceTrack(track);
+      else pc.addTrack(track, this.stream);
+    },
+    async addCamera() {
+      // A voice call turned into video: the first camera of this call, sent to the peer.
+      if (this.addingCamera) return;
+      this.addingCamera = true;
+      let track;
+      try {
+        [track] = (await navigator.mediaDevices.getUserMedia({ video: CAMERA })).getVideoTracks();
+      } catch (error) {
+        this.addingCamera = false;
+        return this.$emit("camera-failed", { reason: REASONS[error.name] || error.message || String(error) });
+      }
+      if (this.closed || !this.pc || !this.stream) return track.stop();
+      this.stream.addTrack(track);
+      await this.send(track);
+      this.attach(true);
+    },
+    attach(fresh = false) {
+      // `fresh`: a stream gained a track: set it again, or the video element keeps playing only what it had.
       for (const [id, stream] of [[this.localVideo, this.stream], [this.remoteVideo, this.remoteStream]]) {
         const video = this.element(id);
-        if (video && stream && video.srcObject !== stream) video.srcObject = stream;
+        if (!video || !stream) continue;
+        if (fresh && video.srcObject === stream) video.srcObject = null;
+        if (video.srcObject !== stream) video.srcObject = stream;
       }
     },
     connectionChanged(state) {
@@ -211,7 +237,11 @@ export default {
       if (this.pc === pc) this.$emit("stats", sample);
     },
     setTrackEnabled(kind, enabled) {
-      if (this.stream) for (const track of this.stream.getTracks()) if (track.kind === kind) track.enabled = enabled;
+      if (kind === "video") this.videoWanted = this.videoWanted || enabled;
+      if (!this.stream) return; // the microphone is not open yet: it opens with what is wanted by then
+      const tracks = this.stream.getTracks().filter((track) => track.kind === kind);
+      if (kind === "video" && enabled && !tracks.length) return this.addCamera();
+      for (const track of tracks) track.enabled = enabled;
     },
     async listDevices() {
       const devices = await navigator.mediaDevices.enumerateDevices();
@@ -222,7 +252,8 @@ export default {
       };
     },
     async useDevice(kind, deviceId) {
-      if (!this.stream || !this.pc) return;
+      // No camera yet (a voice call): choosing one does not turn it on.
+      if (!this.stream || !this.pc || !this.stream.getTracks().some((track) => track.kind === kind)) return;
       const fresh = await navigator.mediaDevices.getUserMedia({ [kind]: { deviceId: { exact: deviceId } } });
       const track = fresh.getTracks()[0];
       const old = this.stream.getTracks().find((t) => t.kind === kind);

@@ -36,7 +36,7 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
         self._send = send
         self._outbox: list[dict] | None = [] if peer_tab is None else None  # None: sent as they come
         self._inbox: list[dict] | None = []  # None: the browser side is mounted and applies them
-        self._sending = {'audio': True, 'video': True}  # what the peer's view shows of ours
+        self._sending = {'audio': True, 'video': self.props['video-call']}  # what the peer's view shows of ours
         self.on('ready', self._ready)
         self.on('signal', lambda event: self._outgoing(event.args))
         self.on('connect-failed', lambda event: self._connect_failed(str(event.args.get('reason', ''))))
