@@ -1,4 +1,5 @@
-"""Call set-up time: the callee's accept click to the first decoded remote video frame, on each side.
+"""Call set-up time: the callee's accept click to the first decoded remote video frame, on each side (and, for
+voice calls, to the first remote audio).
 
 `python -m bench call_setup [--calls 20]`
 
@@ -19,6 +20,11 @@ the same pair connected while it rings as instant answer does (the limit of that
 What pre-connecting costs while it rings: the app rings for `--ring-for` s with one and with two tabs of the
 callee open, with INSTANT_ANSWER on and off; the CPU seconds of every browser process and the bytes the
 caller sent and the callee's tabs received meanwhile.
+
+Voice calls are reported beside them, with the app as it runs by default (instant answer): alice clicks
+`voice-call-bob`, and each page reports the first poll (every 10 ms) at which the call view plays the peer's
+audio and audio packets keep arriving (getStats inbound-rtp audio). No floor and no target: the video call stays
+the one measured against the floors.
 """
 from __future__ import annotations
 
@@ -77,8 +83,10 @@ async def _frame_at(page: Any) -> float | None:
         await asyncio.sleep(0.05)
 
 
-async def _one_call(caller: Any, callee: Any, call_button: str, answer_after: float) -> dict[str, Any]:
-    """Ring, accept, wait for a remote frame on both sides, hang up; times in seconds (or a `failure`)."""
+async def _one_call(caller: Any, callee: Any, call_button: str, answer_after: float,
+                    watch: str = '__watchRemoteFrame') -> dict[str, Any]:
+    """Ring, accept, wait for the first remote media on both sides (`watch`: a frame, or `__watchRemoteAudio`), hang
+    up; times in seconds (or a `failure`)."""
     from playwright.async_api import expect
 
     await caller.get_by_test_id(call_button).click()
@@ -86,7 +94,7 @@ async def _one_call(caller: Any, callee: Any, call_button: str, answer_after: fl
     await accept.wait_for(state='visible', timeout=30000)
     await asyncio.sleep(answer_after)
     for page in (caller, callee):
-        await page.evaluate('ms => window.__watchRemoteFrame(ms)', FRAME_TIMEOUT_MS)
+        await page.evaluate(f'ms => window.{watch}(ms)', FRAME_TIMEOUT_MS)
     await accept.click()
     caller_frame, callee_frame = await asyncio.gather(*(_frame_at(page) for page in (caller, callee)))
     accepted = await callee.evaluate('window.__bench.acceptAt')
@@ -94,7 +102,7 @@ async def _one_call(caller: Any, callee: Any, call_button: str, answer_after: fl
     failure = None
     if caller_frame is None or callee_frame is None or accepted is None:
         caller_log, callee_log = [await page.evaluate(PEER_REPORT) for page in (caller, callee)]
-        failure = (f'no remote frame within {FRAME_TIMEOUT_MS} ms\ncaller peer connection:\n{caller_log}\n'
+        failure = (f'no remote media within {FRAME_TIMEOUT_MS} ms\ncaller peer connection:\n{caller_log}\n'
                    f'callee peer connection:\n{callee_log}')
     if await caller.get_by_test_id('hang-up').count():
         await caller.get_by_test_id('hang-up').click()
@@ -113,18 +121,18 @@ async def _one_call(caller: Any, callee: Any, call_button: str, answer_after: fl
 
 
 async def _calls(caller: Any, callee: Any, call_button: str, calls: int, warmup: int, pause: float,
-                 answer_after: float) -> dict:
+                 answer_after: float, watch: str = '__watchRemoteFrame') -> dict:
     times: list[dict[str, float]] = []
     failures: list[str] = []
     for k in range(warmup + calls):
-        result = await _one_call(caller, callee, call_button, answer_after)
+        result = await _one_call(caller, callee, call_button, answer_after, watch)
         if 'failure' in result:
             failures.append(result['failure'])
         elif k >= warmup:
             times.append(result)
         await asyncio.sleep(pause)  # between calls (the app then stores the call and refreshes both histories)
     if not times:
-        raise RuntimeError(f'no call showed video: {failures[:3]}')
+        raise RuntimeError(f'no call showed video or played audio: {failures[:3]}')
     both = [t['both'] for t in times]
     return {'median_ms': statistics.median(both) * 1000, 'both': summary_ms(both),
             'view_median_ms': statistics.median(t['view'] for t in times) * 1000,
@@ -211,6 +219,9 @@ async def measure_app(browser: Any, calls: int, warmup: int, pause: float, answe
         await _register(bob, server.url, 'bob')
         await alice.get_by_test_id('status-bob').filter(has_text='online').wait_for(timeout=30000)
         result = await _calls(alice, bob, 'call-bob', calls, warmup, pause, answer_after)
+        if instant == 'on':
+            result['voice'] = await _calls(alice, bob, 'voice-call-bob', calls, warmup, pause, answer_after,
+                                           '__watchRemoteAudio')
         if ring_for:
             result['ringing'] = await _ringing_cost(browser, server, contexts, alice, bob, ring_for)
         for context in contexts:
@@ -251,8 +262,9 @@ async def measure(calls: int, warmup: int, pause: float, answer_after: float,
     runs = {}
     async with chromium() as browser:
         for instant in ('on', 'off'):
-            progress(f'[{NAME}] app, INSTANT_ANSWER={instant}: {calls} calls, each answered {answer_after:g} s after '
-                     'the banner shows ...')
+            voice = f' and {calls} voice calls' if instant == 'on' else ''
+            progress(f'[{NAME}] app, INSTANT_ANSWER={instant}: {calls} video{voice} calls, each answered '
+                     f'{answer_after:g} s after the banner shows ...')
             runs[f'app_instant_{instant}'] = await measure_app(browser, calls, warmup, pause, answer_after, tuning,
                                                                instant, ring_for)
         progress(f'[{NAME}] floor: getUserMedia + RTCPeerConnection after the accept, over the bare relay ...')
@@ -280,6 +292,11 @@ def format_result(result: dict) -> str:
                                             ('pre-connected floor', 'preconnect_floor'))]
     text = 'accept click -> first decoded remote frame (ms): on the callee\'s page, the caller\'s, the later\n' + table(
         ['', 'callee p50', 'callee p95', 'caller p50', 'caller p95', 'both p50', 'both p95', 'calls', 'failed'], rows)
+    voice = result['app_instant_on']['voice']
+    text += '\n\nvoice calls, instant answer: accept click -> first remote audio (ms)\n' + table(
+        ['', 'callee p50', 'callee p95', 'caller p50', 'caller p95', 'both p50', 'both p95', 'calls', 'failed'],
+        [['app', *(voice[side][stat] for side in SIDES for stat in ('p50_ms', 'p95_ms')), voice['both']['count'],
+          voice['failed_calls']]])
     costs = [[f'{key[-2:]}, {tabs.replace("_", " ")}', cost['browser_cpu_share'], cost['caller_sent_kbit_s'],
               cost['callee_received_kbit_s']]
              for key in ('app_instant_on', 'app_instant_off') if 'ringing' in result[key]

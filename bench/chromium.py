@@ -25,16 +25,20 @@ CALL_TIMING = '''(() => {
     Object.assign(window.__bench, { frameAt: undefined, viewAt: null, trackAt: null });
     window.__firstRemoteFrame(timeoutMs).then((at) => { window.__bench.frameAt = at; });
   };
+  // A breakdown on the way: the call view is on screen, then the remote stream is attached.
+  const markProgress = () => {
+    if (window.__bench.viewAt === null && document.querySelector('[data-testid="call-view"]')) {
+      window.__bench.viewAt = now();
+    }
+    const video = document.querySelector('video[data-testid="remote-video"]');
+    if (video && video.srcObject && window.__bench.trackAt === null) window.__bench.trackAt = now();
+    return video;
+  };
   window.__firstRemoteFrame = (timeoutMs) => new Promise((resolve) => {
     const started = now();
     let watched = null;
     const poll = () => {
-      // A breakdown on the way: the call view is on screen, then the remote stream is attached.
-      if (window.__bench.viewAt === null && document.querySelector('[data-testid="call-view"]')) {
-        window.__bench.viewAt = now();
-      }
-      const video = document.querySelector('video[data-testid="remote-video"]');
-      if (video && video.srcObject && window.__bench.trackAt === null) window.__bench.trackAt = now();
+      const video = markProgress();
       if (video && video !== watched && "requestVideoFrameCallback" in video) {
         watched = video;
         video.requestVideoFrameCallback((t, meta) => resolve(performance.timeOrigin + (meta.presentationTime || t)));
@@ -45,6 +49,32 @@ CALL_TIMING = '''(() => {
     };
     poll();
   });
+  // A voice call has no frames: its first remote audio instead, the first poll (every 10 ms) at which the call
+  // view's remote element plays a stream with audio and the page's open peer connections (tests/browser.py's
+  // PEER_RECORDER keeps them) have received audio packets since the poll before (with instant answer the caller's
+  // audio arrives while it rings, but plays nowhere before the call view). It lands in `__bench.frameAt` too: the
+  // first remote media, whichever kind the call has.
+  window.__watchRemoteAudio = (timeoutMs) => {
+    Object.assign(window.__bench, { frameAt: undefined, viewAt: null, trackAt: null });
+    const started = now();
+    let before = null;
+    const poll = async () => {
+      const video = markProgress();
+      let received = 0;
+      for (const pc of window.__peerConnections || []) {
+        if (pc.signalingState === "closed") continue; // an earlier call's
+        (await pc.getStats()).forEach((r) => {
+          if (r.type === "inbound-rtp" && r.kind === "audio") received += r.packetsReceived || 0;
+        });
+      }
+      const playing = video && !video.paused && video.srcObject && video.srcObject.getAudioTracks().length > 0;
+      if (playing && before !== null && received > before) return (window.__bench.frameAt = now());
+      before = received;
+      if (now() - started > timeoutMs) return (window.__bench.frameAt = null);
+      setTimeout(poll, 10);
+    };
+    poll();
+  };
 })()'''
 
 # When the page became usable: the `me` element visible and NiceGUI's socket connected and handshaken.

@@ -98,6 +98,9 @@ def test_call_setup_benchmark(tmp_path: Path) -> None:
                  document[run]['caller']['p50_ms'])
     for side in ('callee', 'caller', 'both'):
         positive(*document['ratios'][side].values())
+    voice = document['app_instant_on']['voice']  # voice calls: accept -> first remote audio
+    positive(voice['median_ms'], voice['callee']['p50_ms'], voice['caller']['p50_ms'])
+    assert voice['failed_calls'] == 0
     for run in ('app_instant_on', 'app_instant_off'):
         for tabs in ('1_tab', '2_tab'):
             positive(document[run]['ringing'][tabs]['browser_cpu_share'])
