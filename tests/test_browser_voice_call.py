@@ -8,7 +8,6 @@ the browser's own getUserMedia, as the real SDK does, so the same record holds i
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
@@ -24,7 +23,6 @@ pytestmark = pytest.mark.browser
 
 APP_ID = '970ca35de60c44645bbae8a215061b33'
 CERTIFICATE = '5cfd2fd1755d40ecb72977518be15d3b'
-DOCS = Path(__file__).parent.parent / 'docs'
 
 # The constraints of every getUserMedia call the page makes, in order.
 MEDIA_REQUESTS = '''(() => {
@@ -93,7 +91,7 @@ def voice_call_turned_into_video(alice: Page, bob: Page, remote_video: str, arti
         assert media_requests(page) and not asked_for_a_camera(page), media_requests(page)
         assert call_stats(page)['framesDecoded'] == 0
     if artifacts is not None:
-        alice.screenshot(path=artifacts / 'voice-call.png')
+        alice.screenshot(path=artifacts / 'voice-call.png')  # docs/voice-call.png, the README's picture
 
     expect(bob.get_by_title('alice turned their camera off')).to_be_visible()
     by_testid(bob, 'toggle-video').click()  # bob turns the call into video
@@ -124,7 +122,6 @@ def test_a_voice_call_turned_into_video_embedded(start_app, chromium, artifacts)
     alice, bob = two_people(chromium, app.url)
     by_testid(alice, 'voice-call-bob').click()
     voice_call_turned_into_video(alice, bob, '[data-testid="remote-video"]', artifacts)
-    shutil.copy(artifacts / 'voice-call.png', DOCS / 'voice-call.png')  # the README's picture
 
     # Calling back from the history as a voice call rings as one; a video call back is a video call.
     by_testid(bob, 'history-item').get_by_test_id('voice-call-back').click()
