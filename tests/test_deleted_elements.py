@@ -53,7 +53,8 @@ async def test_a_banner_that_goes_is_freed_at_once(user: User, no_garbage_collec
 async def test_a_banner_with_its_replies_open_is_freed_at_once(user: User, no_garbage_collection: None) -> None:
     await register(user, 'alice')
     with user.client, ui.column() as area:
-        incoming_banner('bob', on_accept=lambda: None, on_decline=lambda _reply: None, avatar=avatar_of('bob', 'bob'))
+        incoming_banner('bob', CallKind.VIDEO, on_accept=lambda: None, on_decline=lambda _reply: None,
+                        avatar=avatar_of('bob', 'bob'))
     user.find(marker='decline-with-message').click()
     await user.should_see(marker='reply-text')
     collections = [weakref.ref(e._props) for e in area.descendants()]
