@@ -6,12 +6,11 @@
 1 process: `python main.py` as the README starts it (SQLite, no Redis): the default. 2 processes: tests/cluster.py,
 as `python -m deploy.cluster` runs them: two `python main.py` sharing PostgreSQL and Redis (the call registry, the
 sign-ins), HAProxy in front. Users are written into the database before the processes start (bcrypt at 4 rounds).
-Each synthetic browser (bench/nicegui_client.py) talks to one process, user i to process i mod P, as the proxy's
-sticky cookie keeps a browser on one process (the clients address the processes themselves: the proxy's own hop
-is not in the figures).
+Each synthetic browser (bench/nicegui_client.py) goes to one process, user i to process i mod P: with two, through
+HAProxy, with the proxy's sticky cookie naming that process.
 
 Measured:
-- sign-in burst: every user signs in through /login at once (32 at a time) and opens the dashboard; from the
+- sign-in burst: every user signs in through /login at once (16 at a time) and opens the dashboard; from the
   first request until the last dashboard is connected, and sign-ins per second;
 - ring: then `--pairs` pairs, both people of a pair on one process, ring in turn: the caller's click to the
   callee's banner, the callee declines; `--rings` rings in all, p50 and p99.
@@ -25,15 +24,18 @@ import asyncio
 import time
 from pathlib import Path
 
-from tests.cluster import Cluster
+import aiohttp
+from yarl import URL
+
+from tests.cluster import STICKY_COOKIE, Cluster
 from tests.postgres_server import PostgresServer
 
 from .app_process import PASSWORD, new_data_dir, start_app, stop
-from .nicegui_client import HIDE, Tab, http_session, log_in, open_dashboard
+from .nicegui_client import HIDE, Tab, log_in, open_dashboard
 from .report import gather_limited, ratio, summary_ms, table, write_result
 
 NAME = 'processes'
-SIGN_IN_CONCURRENCY = 32
+SIGN_IN_CONCURRENCY = 16
 
 
 def precreate(database_url: str, names: list[str]) -> None:
@@ -46,22 +48,33 @@ def precreate(database_url: str, names: list[str]) -> None:
     dispose(sessions)
 
 
-async def measure(urls: list[str], names: list[str], pairs: int, rings: int) -> dict:
-    """Sign everyone in at once on their process, then ring within `pairs` pairs."""
-    process_of = {name: urls[number % len(urls)] for number, name in enumerate(names)}
+def browser(url: str, sticky: str) -> aiohttp.ClientSession:
+    """One browser's HTTP and WebSocket session: its cookie jar holds the proxy's sticky cookie (the `session`
+    cookie goes with each of its tabs' requests, bench/nicegui_client.py)."""
+    jar = aiohttp.CookieJar(unsafe=True)  # unsafe: cookies for an IP address, 127.0.0.1
+    if sticky:
+        jar.update_cookies({STICKY_COOKIE: sticky}, URL(url))
+    return aiohttp.ClientSession(cookie_jar=jar)
+
+
+async def measure(url: str, routes: list[str], names: list[str], pairs: int, rings: int) -> dict:
+    """Sign everyone in at once on their process (the proxy's sticky cookie `routes[i mod P]`, '' for none), then
+    ring within `pairs` pairs."""
+    route = {name: routes[number % len(routes)] for number, name in enumerate(names)}
     # Pair k: users 2Pk + (k mod P) and P after it, both on process k mod P.
-    count = len(urls)
+    count = len(routes)
     callers = [names[2 * count * k + k % count] for k in range(pairs)]
     peer = {}
     for caller in callers:
         callee = names[names.index(caller) + count]
         peer[caller], peer[callee] = callee, caller
-    async with http_session() as http:
+    browsers = {name: browser(url, route[name]) for name in names}
+    try:
         started = time.perf_counter()
 
         async def arrive(name: str) -> Tab:
-            cookie = await log_in(process_of[name], http, name)
-            return await open_dashboard(process_of[name], http, name, cookie, search=peer.get(name, HIDE))
+            cookie = await log_in(url, browsers[name], name)
+            return await open_dashboard(url, browsers[name], name, cookie, search=peer.get(name, HIDE))
 
         tabs = dict(zip(names, await gather_limited((arrive(name) for name in names), SIGN_IN_CONCURRENCY),
                         strict=True))
@@ -80,6 +93,9 @@ async def measure(urls: list[str], names: list[str], pairs: int, rings: int) -> 
                 await tabs[callee].wait_for(lambda tab: not tab.has('incoming-call'), what='the banner gone')
         finally:
             await gather_limited((tab.close() for tab in tabs.values()), 64)
+    finally:
+        for session in browsers.values():
+            await session.close()
     return {'sign_in_burst_s': burst_s, 'sign_ins_per_s': len(names) / burst_s, 'ring': summary_ms(latencies)}
 
 
@@ -90,14 +106,15 @@ def run_one(processes: int, users: int, pairs: int, rings: int, postgres: Postgr
         precreate(f'sqlite:///{folder / "ringboard.db"}', names)
         app = start_app(folder)
         try:
-            return asyncio.run(measure([app.url], names, pairs, rings))
+            return asyncio.run(measure(app.url, [''], names, pairs, rings))
         finally:
             stop(app, folder)
     database = postgres.new_database()
     precreate(database, names)
     cluster = Cluster(folder, database, processes)
     try:
-        return asyncio.run(measure([app.url for app in cluster.apps], names, pairs, rings))
+        routes = [cluster.sticky_cookie(number)['value'] for number in range(processes)]
+        return asyncio.run(measure(cluster.url, routes, names, pairs, rings))
     finally:
         cluster.stop()
 
