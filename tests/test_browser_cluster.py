@@ -30,6 +30,7 @@ def test_a_sign_in_moves_with_the_browser_and_everything_outlives_a_restart(clus
     context = chromium.new_context()
     page = context.new_page()
     register(page, cluster.url, 'alice')
+    expect(by_testid(page, 'status-bob')).to_have_text('offline', timeout=30_000)  # his tab may be on the other process
     by_testid(page, 'call-bob').click()
     expect(by_testid(page, 'call-notice')).to_have_text('bob is offline')
     expect(by_testid(page, 'history-item')).to_have_count(1)
