@@ -27,7 +27,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                  'AGORA_APP_CERTIFICATE', 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT', 'AGORA_SDK_URL',
                  'SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY',
                  'APP_NAME', 'APP_LOGO', 'BRAND_COLOR', 'DEMO_USERS',
-                 'ALLOWED_ORIGINS', 'SESSION_DAYS', 'REDIS_URL'):
+                 'ALLOWED_ORIGINS', 'SESSION_DAYS', 'REDIS_URL', 'INSTANT_ANSWER'):
         monkeypatch.setenv(name, '')
     monkeypatch.setenv('DATA_DIR', str(data_dir))
     monkeypatch.setenv('NICEGUI_TUNING', os.environ.get('NICEGUI_TUNING', ''))  # the test run's own, never .env's

@@ -18,6 +18,12 @@ def short_ring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('RING_TIMEOUT', '1')
 
 
+@pytest.fixture
+def negotiate_after_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """INSTANT_ANSWER=off: the callee's connection starts at the answer (instant answer: its browser tests)."""
+    monkeypatch.setenv('INSTANT_ANSWER', 'off')
+
+
 async def two_users(create_user) -> tuple[User, User]:
     alice, bob = create_user(), create_user()
     await register(alice, 'alice')
@@ -214,7 +220,8 @@ COMPLETE_OFFER = {'description': {'type': 'offer', 'sdp': 'v=0 ... a=candidate:1
     ([OFFER, CANDIDATE, COMPLETE_OFFER], [COMPLETE_OFFER], [COMPLETE_OFFER]),  # one signal instead of many
 ])
 async def test_the_callers_camera_and_offer_start_while_it_rings_and_reach_the_callee_only_once_answered(
-        create_user, monkeypatch: pytest.MonkeyPatch, while_ringing: list, after_the_answer: list, bob_gets: list):
+        negotiate_after_answer, create_user, monkeypatch: pytest.MonkeyPatch, while_ringing: list,
+        after_the_answer: list, bob_gets: list):
     applied: list[dict] = []
     monkeypatch.setattr(WebRtcCall, 'run_method',
                         lambda self, name, *args, **kwargs:
