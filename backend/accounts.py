@@ -28,6 +28,8 @@ ADDRESS_FAILURES = 20
 REGISTRATIONS_PER_ADDRESS, REGISTRATION_WINDOW = 10, 600.0
 NO_PASSWORD = '!'  # the stored hash of a demo person (DEMO_USERS): no password matches it, bcrypt never sees it
 
+THEMES = ('dark', 'light', None)  # None: follow the system's preference
+
 
 class AccountError(ValueError):
     """A refusal whose message can be shown to the user as it is."""
@@ -165,6 +167,22 @@ class Accounts:
             user.display_name = name or None
             session.commit()
             return _account(user)
+
+    def theme_of(self, username: str) -> str | None:
+        """The person's pick of 'dark' or 'light', or None to follow their system."""
+        with self._sessions() as session:
+            return session.scalar(select(User.theme).where(User.username_key == username.lower()))
+
+    def set_theme(self, username: str, theme: str | None) -> None:
+        """Keep the person's pick ('dark', 'light', or None to follow their system)."""
+        if theme not in THEMES:
+            raise AccountError(f'There is no theme "{theme}".')
+        with self._sessions() as session:
+            user = session.scalar(select(User).where(User.username_key == username.lower()))
+            if user is None:
+                raise AccountError(f'There is no account "{username}".')
+            user.theme = theme
+            session.commit()
 
     def add_demo_person(self, username: str, display_name: str = '') -> Account:
         """The demo person of that name, created without a usable password if missing. An account registered

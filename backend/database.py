@@ -46,6 +46,7 @@ class User(Base):
     # When the user last opened their call history: missed calls after this are counted as new.
     history_seen_at: Mapped[datetime | None] = mapped_column(default=None)
     display_name: Mapped[str | None] = mapped_column(String(64), default=None)  # None: the username shows
+    theme: Mapped[str | None] = mapped_column(String(8), default=None)  # 'dark', 'light'; None: the system's
 
 
 class CallRecord(Base):

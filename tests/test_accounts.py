@@ -378,3 +378,15 @@ def test_losing_the_race_after_the_check_is_the_taken_message(accounts, sessions
         'The username "Carol" is taken. Please choose another one.'
     assert [row[0] for row in stored_rows(sessions)] == ['carol']
     assert accounts.register('dave', PASSWORD).username == 'dave'  # the database is still usable
+
+
+def test_a_theme_pick_is_kept_with_the_account_and_a_wrong_one_is_refused(accounts) -> None:
+    accounts.register('alice', 'correct horse')
+    assert accounts.theme_of('alice') is None  # follows the system
+    accounts.set_theme('alice', 'dark')
+    assert accounts.theme_of('Alice') == 'dark'
+    with pytest.raises(AccountError, match='no theme'):
+        accounts.set_theme('alice', 'purple')
+    assert accounts.theme_of('alice') == 'dark'
+    accounts.set_theme('alice', None)
+    assert accounts.theme_of('alice') is None

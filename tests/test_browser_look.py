@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .browser import PEER_RECORDER, by_testid, register
+from .browser import PEER_RECORDER, by_testid, log_in, register
 from .fake_agora_cloud import FakeAgoraCloud
 from .test_browser_agora_mode import APP_ID, CERTIFICATE, wait_until_connected
 from .test_browser_video_call import wait_until_both_play
@@ -254,6 +254,10 @@ def test_the_dark_toggle_is_remembered_until_it_goes_back_to_the_system(start_ap
     other.goto(app.url)
     expect(by_testid(other, 'me')).to_be_visible()
     assert is_dark(other)
+    elsewhere = chromium.new_context(viewport=SIZES['desktop'], color_scheme='light')  # another browser
+    log_in(elsewhere.new_page(), app.url, 'alice')
+    assert is_dark(elsewhere.pages[0])  # the pick is the person's, not the browser's
+    elsewhere.close()
     by_testid(other, 'toggle-dark').click()  # light, as the system: following the system again
     other.wait_for_function('!document.body.classList.contains("body--dark")')
     page.emulate_media(color_scheme='dark')

@@ -17,7 +17,7 @@ from ..theme import follow_theme
 
 def account_page(services: Services, passwords: PasswordWork) -> None:
     @ui.page('/account')
-    def page(client: Client, request: Request) -> None:
+    async def page(client: Client, request: Request) -> None:
         me = sign_ins.page_user(client)  # logging out in any tab of this browser ends this page too
         account = services.directory.get(me) if me is not None else None
         if account is None:  # e.g. a session from a database that was reset
@@ -25,7 +25,7 @@ def account_page(services: Services, passwords: PasswordWork) -> None:
             return
         address = request.client.host if request.client else ''  # wrong current passwords count as logins do
         ui.page_title(f'Account · {services.settings.app_name}')
-        follow_theme()
+        await follow_theme(services, me)
         demo_banner(services.settings)
 
         def say(text: str, *, refused: bool = False) -> None:

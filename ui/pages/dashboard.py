@@ -36,11 +36,11 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
             log_out()
             return
         ui.page_title(services.settings.app_name)
-        theme = follow_theme()
+        theme = await follow_theme(services, me)
 
         with ui.header().classes('app-header items-center no-wrap shadow-sm px-6'):
             brand_mark(services.settings).classes('grow')
-            theme_toggle(theme)
+            theme_toggle(theme, services, me)
             ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/account')) \
                 .props('flat round dense color=grey-7 aria-label="Your account" title="Your account"')
             hook(ui.label(me), 'me').classes('font-medium')
