@@ -1,8 +1,8 @@
 """Agora tokens minted on this server, only for whom the rules allow.
 
 RTC tokens: only for one of the two parties of a live call (accepted; or ringing, when the registry connects calls
-while they ring, INSTANT_ANSWER), for that call's channel and that party's uid, with the configured lifetime
-(renewal follows the same rule, so it stops when the call ends).
+while they ring, INSTANT_ANSWER), for that call's channel and that party's uid (or their shared screen's), with the
+configured lifetime (renewal follows the same rule, so it stops when the call ends).
 RTM tokens: only for the logged-in user's own id.
 """
 from __future__ import annotations
@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from tokens import build_rtc_token, build_rtm_token
 
 from .call_registry import ACTIVE, CONNECTING, RINGING, CallRegistry
+
+# A shared screen joins the channel as a user of its own (Agora RTC publishes one video track per client, and the
+# sharer's camera stays on): the sharer's uid with this mark, which no username or account id can have.
+SCREEN_MARK = '#screen'
+SCREEN_UID_OFFSET = 2**31  # numeric uids: above every account id
 
 
 class CredentialRefused(PermissionError):
@@ -37,8 +42,8 @@ class AgoraCredentials:
         self._calls = calls
         self._rtc_uid = rtc_uid
 
-    def rtc(self, call_id: str, user: str) -> RtcGrant:
-        """A token to join (and publish in) the channel of `call_id` as `user`."""
+    def rtc(self, call_id: str, user: str, *, screen: bool = False) -> RtcGrant:
+        """A token to join (and publish in) the channel of `call_id` as `user`, or as `user`'s shared screen."""
         call = self._calls.get(call_id)
         early = self._calls.connect_while_ringing
         if call is None or call.state not in ((RINGING, CONNECTING, ACTIVE) if early else (CONNECTING, ACTIVE)):
@@ -46,9 +51,17 @@ class AgoraCredentials:
                                     else 'RTC tokens are only for calls that were accepted and are still live.')
         if user not in (call.caller, call.callee):
             raise CredentialRefused('RTC tokens are only for the two people in the call.')
-        uid = user if self._rtc_uid is None else self._rtc_uid(user)
+        uid = self.screen_uid(user) if screen else self._uid(user)
         token = build_rtc_token(self.app_id, self._certificate, call.channel, uid, role='publisher', expire=self.ttl)
         return RtcGrant(self.app_id, call.channel, uid, token)
+
+    def screen_uid(self, user: str) -> str | int:
+        """The RTC uid of `user`'s shared screen."""
+        uid = self._uid(user)
+        return uid + SCREEN_UID_OFFSET if isinstance(uid, int) else uid + SCREEN_MARK
+
+    def _uid(self, user: str) -> str | int:
+        return user if self._rtc_uid is None else self._rtc_uid(user)
 
     def rtm(self, requester: str, user_id: str) -> str:
         """A token to log in to Agora signaling as `user_id`; only ever for yourself."""

@@ -135,6 +135,8 @@ class Action(StrEnum):
     NO_RESPONSE = 'no_response'
     SIGNALING_FAILED = 'signaling_failed'
     PEER_LEFT = 'peer_left'
+    SHARE_SCREEN = 'share_screen'
+    STOP_SHARING = 'stop_sharing'
 
 
 @dataclass(frozen=True)
@@ -145,9 +147,13 @@ class Rule:
     reason: EndReason | None = None
     by_peer: bool = False  # the call ended on the other party's side, as the actor reports
     reconnecting: bool = False  # afterwards: media dropped, waiting out the reconnect grace
+    media_flowing: bool = False  # only while the media flows (not during a reconnect grace, which it would end)
+
+    def in_time(self, call: Call) -> bool:
+        return call.state in self.from_states and not (self.media_flowing and call.reconnecting)
 
     def admits(self, call: Call, user: str | None) -> bool:
-        return call.state in self.from_states and self.actor.may_act(call, user)
+        return self.in_time(call) and self.actor.may_act(call, user)
 
 
 CALLER, CALLEE, PARTY, SERVER = Actor
@@ -186,6 +192,9 @@ RULES: dict[Action, Rule] = {
     Action.SIGNALING_FAILED: Rule(frozenset({RINGING}), ENDED, PARTY, EndReason.ERROR),
     # Agora RTC's user-left, reported by the one who stayed: the end is the peer's.
     Action.PEER_LEFT: Rule(ANSWERED, ENDED, PARTY, EndReason.CONNECTION_LOST, by_peer=True),
+    # One screen shared at a time: a party's share replaces the other's (whose browser then stops capturing).
+    Action.SHARE_SCREEN: Rule(frozenset({ACTIVE}), ACTIVE, PARTY, media_flowing=True),
+    Action.STOP_SHARING: Rule(frozenset({ACTIVE}), ACTIVE, PARTY, media_flowing=True),
 }
 
 
@@ -264,6 +273,7 @@ class Call:
     detail: str = ''  # e.g. the browser's reason for a media failure
     reply: str = ''  # the callee's words with a decline, e.g. "In a meeting" (decline_reply.py)
     kind: CallKind = CallKind.VIDEO  # as placed; data of the call, not a state: either side may turn video on
+    sharing: str | None = None  # the party whose screen the call shows now
     seq: int = 0
 
     @property
@@ -420,6 +430,16 @@ class CallRegistry:
     def peer_left(self, call_id: str, user: str, detail: str = '') -> Call:
         return self._act(Action.PEER_LEFT, call_id, user, detail=detail)
 
+    def share_screen(self, call_id: str, user: str) -> Call:
+        """`user`'s screen is shown from now on, instead of any screen the other party shared."""
+        return self._act(Action.SHARE_SCREEN, call_id, user, sharing=user)
+
+    @_retried
+    def stop_sharing(self, call_id: str, user: str) -> Call:
+        """`user` stops sharing their screen; the other party's share, if theirs is shown, goes on."""
+        call = self._live(call_id)
+        return self._apply(Action.STOP_SHARING, call, user, sharing=None if call.sharing == user else call.sharing)
+
     @_retried
     def tab_gone(self, user: str, tab: str, tabs_left: int, successor: str | None = None) -> Call | None:
         """A tab of `user` is gone for good (closed, reloaded or lost): end what depended on it, as `TAB_GONE` says.
@@ -489,8 +509,8 @@ class CallRegistry:
         rule = RULES[action]
         if not rule.actor.may_act(call, user):
             raise CallRefused('Only the people in a call can do that.')
-        if call.state not in rule.from_states:
-            raise CallRefused(_too_late(call))
+        if not rule.in_time(call):
+            raise CallRefused(_not_now(call, rule))
         now = self._clock.time() if now is None else now
         if rule.to_state is CONNECTING:
             changes['answered_at'] = now
@@ -569,7 +589,11 @@ class CallRegistry:
             timer.cancel()
 
 
-def _too_late(call: Call) -> str:
+def _not_now(call: Call, rule: Rule) -> str:
     if call.state is RINGING:
         return 'The call has not been answered yet.'
+    if call.state is CONNECTING and ACTIVE in rule.from_states:
+        return 'The call is not connected yet.'
+    if call.state in rule.from_states:  # refused for its media_flowing
+        return 'The call is reconnecting.'
     return 'The call was already answered.'

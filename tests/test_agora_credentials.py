@@ -102,3 +102,20 @@ def test_rtc_token_for_a_numeric_uid_where_callapi_apps_join(calls):
     assert rtc['uid'] == '12'
     with pytest.raises(CredentialRefused, match='two people'):
         agora.rtc(call.id, 'carol')
+
+
+@pytest.mark.parametrize(('rtc_uid', 'screen_uid'), [(None, 'bob#screen'),
+                                                     ({'alice': 7, 'bob': 12}.__getitem__, 12 + 2**31)])
+def test_a_shared_screen_joins_as_a_uid_of_its_own_under_the_same_rules(calls, rtc_uid, screen_uid):
+    """Agora RTC publishes one video track per client: the screen is a second client, beside the camera's."""
+    agora = AgoraCredentials(APP_ID, CERTIFICATE, ttl=600, calls=calls, rtc_uid=rtc_uid)
+    call = calls.invite('alice', 'bob', 'tab-a')
+    with pytest.raises(CredentialRefused, match='accepted'):
+        agora.rtc(call.id, 'bob', screen=True)
+    calls.accept(call.id, 'bob', 'tab-b')
+    grant = agora.rtc(call.id, 'bob', screen=True)
+    assert grant.uid == screen_uid == agora.screen_uid('bob') and grant.uid != agora.rtc(call.id, 'bob').uid
+    [rtc] = [service for service in parse_token(grant.token)['services'] if service['name'] == 'rtc']
+    assert (rtc['channel'], rtc['uid']) == (call.channel, str(screen_uid))
+    with pytest.raises(CredentialRefused, match='two people'):
+        agora.rtc(call.id, 'carol', screen=True)

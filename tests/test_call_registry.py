@@ -751,3 +751,49 @@ def test_a_reloaded_calling_tab_hands_the_ringing_call_to_the_new_tab(new_call_s
     assert registry.tab_gone('alice', 'some-other-tab', tabs_left=1, successor='new-tab') is None
     accepted = registry.accept(call.id, 'bob', 'bob-tab')
     assert accepted.tab_of('alice') == 'new-tab'
+
+
+# ---- screen sharing: one share at a time, decided here ----
+def test_a_share_is_shown_until_its_sharer_stops(w: World) -> None:
+    call = active(w)
+    shared = w.calls.share_screen(call.id, 'bob')
+    assert shared.sharing == 'bob' and shared.state is ACTIVE and shared.seq == call.seq + 1
+    assert w.changed[-1] == shared
+    assert w.calls.stop_sharing(call.id, 'alice') == shared  # not alice's share: nothing changes, nothing is sent
+    assert w.changed[-1] == shared
+    stopped = w.calls.stop_sharing(call.id, 'bob')
+    assert stopped.sharing is None and stopped.seq == shared.seq + 1
+    w.clock.advance(3600)  # no timer came with it
+    assert w.calls.get(call.id) == stopped and w.ended == []
+
+
+def test_the_other_partys_share_takes_over(w: World) -> None:
+    call = active(w)
+    w.calls.share_screen(call.id, 'alice')
+    taken = w.calls.share_screen(call.id, 'bob')
+    assert taken.sharing == 'bob'
+    assert w.calls.stop_sharing(call.id, 'alice').sharing == 'bob'  # alice's browser stopping late changes nothing
+
+
+@pytest.mark.parametrize('action', ['share_screen', 'stop_sharing'])
+def test_sharing_is_for_the_parties_of_a_call_whose_media_flows(w: World, action: str) -> None:
+    call = connecting(w)
+    with pytest.raises(CallRefused, match='not connected yet'):
+        getattr(w.calls, action)(call.id, 'alice')
+    call = w.calls.media_connected(call.id, 'bob')
+    with pytest.raises(CallRefused, match='Only the people in a call'):
+        getattr(w.calls, action)(call.id, 'carol')
+    lost = w.calls.media_lost(call.id, 'bob')
+    w.clock.advance(10)
+    with pytest.raises(CallRefused, match='reconnecting'):  # it would end the reconnect grace, and its timer
+        getattr(w.calls, action)(call.id, 'alice')
+    assert w.calls.get(call.id) == lost
+    w.clock.advance(GRACE - 10)
+    assert_ended_once(w, call.id, EndReason.CONNECTION_LOST, None)
+
+
+def test_a_share_outlasts_a_media_drop(w: World) -> None:
+    call = active(w)
+    w.calls.share_screen(call.id, 'alice')
+    w.calls.media_lost(call.id, 'bob')
+    assert w.calls.media_connected(call.id, 'bob').sharing == 'alice'

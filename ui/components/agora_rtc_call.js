@@ -7,6 +7,8 @@
 // in a channel) only preloads the channel and joins at the accept.
 // A voice call (`videoCall` false) creates only a microphone track; turning the camera on during the call creates
 // and publishes the camera track then.
+// A shared screen is a second client in the channel with a uid of its own (the SDK publishes one video track per
+// client, and the sharer's camera stays on): the peer plays it large; the camera client ignores its own.
 const JOIN_TIMEOUT_MS = 15000; // join() never settles when Agora is unreachable
 const MEDIA_ERRORS = {
   PERMISSION_DENIED: "permission to use the camera or microphone was denied",
@@ -17,7 +19,8 @@ const MEDIA_ERRORS = {
 
 export default {
   template: `<span style="display:none"></span>`,
-  props: { sdkUrl: String, videoCall: Boolean, localVideo: String, remoteVideo: String },
+  props: { sdkUrl: String, videoCall: Boolean, localVideo: String, remoteVideo: String, screenVideo: String,
+           screenUid: [String, Number], peerScreenUid: [String, Number] },
   watch: {
     localVideo: { handler: "play", flush: "post" }, // after the new elements are in the page
     remoteVideo: { handler: "play", flush: "post" },
@@ -53,14 +56,22 @@ export default {
       }
       const client = (this.client = AgoraRTC.createClient({ mode: "rtc", codec: "vp8" }));
       client.on("user-published", async (user, mediaType) => {
+        if (user.uid === this.peerScreenUid && mediaType === "video") {
+          const screen = await client.subscribe(user, mediaType);
+          return screen.play(document.getElementById(this.screenVideo), { fit: "contain" });
+        }
+        if (this.isScreen(user)) return;
         this.remoteTracks[mediaType] = await client.subscribe(user, mediaType);
         this.play();
         this.$emit("peer-media", { kind: mediaType, on: true });
         this.$emit("connected");
       });
-      client.on("user-unpublished", (user, mediaType) => this.$emit("peer-media", { kind: mediaType, on: false }));
-      client.on("user-joined", () => this.$emit("connected"));
-      client.on("user-left", (user, reason) => this.$emit("peer-left", { reason }));
+      // Whose screen is shown is Python's (the registry's) to say: a screen client coming and going is no news.
+      client.on("user-unpublished", (user, mediaType) => {
+        if (!this.isScreen(user)) this.$emit("peer-media", { kind: mediaType, on: false });
+      });
+      client.on("user-joined", (user) => this.isScreen(user) || this.$emit("connected"));
+      client.on("user-left", (user, reason) => this.isScreen(user) || this.$emit("peer-left", { reason }));
       client.on("connection-state-change", (state, previous, reason) => {
         if (state === "RECONNECTING") this.$emit("lost", { reason: reason || "" });
         else if (state === "CONNECTED" && previous === "RECONNECTING" && client.remoteUsers.length) this.$emit("connected");
@@ -162,6 +173,64 @@ export default {
       if (video && !video.isPlaying) video.play(remote);
       if (audio && !audio.isPlaying) audio.play();
     },
+    isScreen(user) {
+      return user.uid === this.peerScreenUid || user.uid === this.screenUid;
+    },
+    toggleScreen() { // at the click on the share button: the picker needs the click's user gesture
+      if (!this.screen) return this.pickScreen();
+      this.stopScreen();
+      this.$emit("screen", { what: "stopped" });
+    },
+    async pickScreen() {
+      if (!this.sdk || !this.client) return this.$emit("screen", { what: "failed", reason: "the call is not connected yet" });
+      const screen = (this.screen = { track: null, client: null });
+      try {
+        screen.track = await this.sdk.createScreenVideoTrack({ encoderConfig: "1080p_1", optimizationMode: "detail" },
+                                                              "disable");
+      } catch (error) {
+        if (this.screen !== screen) return;
+        this.screen = null;
+        // Closing the browser's picker is a choice, not a failure.
+        return this.$emit("screen", error.code === "PERMISSION_DENIED" ? { what: "refused" }
+          : { what: "failed", reason: error.code || error.message });
+      }
+      if (this.screen !== screen) return screen.track.close(); // stopped (or the call ended) while the picker was open
+      screen.track.on("track-ended", () => { // the browser's own "Stop sharing"
+        if (this.screen !== screen) return;
+        this.stopScreen();
+        this.$emit("screen", { what: "ended" });
+      });
+      this.$emit("screen-picked"); // Python answers with publishScreen() and the screen client's token
+    },
+    async publishScreen(appId, channel, token, uid) {
+      const screen = this.screen;
+      if (!screen || screen.client) return;
+      screen.client = this.sdk.createClient({ mode: "rtc", codec: "vp8" });
+      screen.client.on("token-privilege-will-expire", () => this.$emit("screen-token-will-expire"));
+      let timer;
+      const timeout = new Promise((resolve, reject) => (timer = setTimeout(() => reject(new Error("no answer within 15 s")), JOIN_TIMEOUT_MS)));
+      try {
+        await Promise.race([screen.client.join(appId, channel, token, uid), timeout]);
+        await screen.client.publish(screen.track);
+      } catch (error) {
+        if (this.screen !== screen) return;
+        this.stopScreen();
+        return this.$emit("screen", { what: "failed", reason: error.code || error.message });
+      } finally {
+        clearTimeout(timer);
+      }
+      if (this.screen === screen) this.$emit("screen", { what: "started" });
+    },
+    stopScreen() {
+      const screen = this.screen;
+      this.screen = null;
+      if (!screen) return;
+      if (screen.track) screen.track.close();
+      if (screen.client) screen.client.leave().catch(() => {});
+    },
+    async renewScreenToken(token) {
+      if (this.screen && this.screen.client) await this.screen.client.renewToken(token);
+    },
     setTrackEnabled(kind, enabled) {
       if (kind === "video") this.videoWanted = this.videoWanted || enabled;
       const track = this.tracks[kind === "audio" ? 0 : 1];
@@ -189,6 +258,7 @@ export default {
     },
     stop() {
       this.closed = true;
+      this.stopScreen();
       this.releaseTracks();
       if (this.client) this.client.leave().catch(() => {});
       this.client = null;

@@ -16,22 +16,28 @@ UNNAMED = {'audio': 'Microphone', 'video': 'Camera'}
 
 
 class CallMediaElement(ui.element):
-    """Reports `connected`, `lost`, `failed`, `peer-media`, `quality` and `camera-failed` (a voice call's camera
-    could not be turned on: the call goes on); Python decides what they mean.
+    """Reports `connected`, `lost`, `failed`, `peer-media`, `quality`, `camera-failed` (a voice call's camera could
+    not be turned on: the call goes on) and `screen` (this browser's screen capture, which its `toggleScreen()` starts
+    or stops on a click, in the browser: the picker needs the click's user gesture: `started`, `stopped` by that
+    button, `ended` by the browser's own "Stop sharing", `refused` at the picker, or `failed`); Python decides what
+    they mean.
 
     Media started while the call rings (the caller's camera; with instant answer the connection of either side)
     keeps what it reports for the registry, which takes it only once the call is answered, until `answered`."""
     VIDEO_TAG = 'video'  # the element the call stage plays each video into
 
-    def __init__(self, *, video_call: bool, local_video_id: str, remote_video_id: str, ringing: bool,
-                 on_connected: Callable[[], None], on_lost: Callable[[], None], on_failed: Callable[[str], None],
-                 on_connect_failed: Callable[[str], None], on_peer_media: Callable[[str, bool], None],
-                 on_quality: Callable[[int, int], None], on_camera_failed: Callable[[str], None]) -> None:
-        """`video_call`: the camera opens with the microphone; False (a voice call): only when turned on."""
+    def __init__(self, *, video_call: bool, local_video_id: str, remote_video_id: str, screen_video_id: str,
+                 ringing: bool, on_connected: Callable[[], None], on_lost: Callable[[], None],
+                 on_failed: Callable[[str], None], on_connect_failed: Callable[[str], None],
+                 on_peer_media: Callable[[str, bool], None], on_quality: Callable[[int, int], None],
+                 on_camera_failed: Callable[[str], None], on_screen: Callable[[str, str], None]) -> None:
+        """`video_call`: the camera opens with the microphone; False (a voice call): only when turned on.
+        `on_screen(what, reason)` hears of this browser's screen capture (see above)."""
         super().__init__()
         self.props['video-call'] = video_call
         self.props['local-video'] = local_video_id
         self.props['remote-video'] = remote_video_id
+        self.props['screen-video'] = screen_video_id
         self._ringing = ringing
         self._held: list[Callable[[], None]] = []  # reports of the ringing time, for the registry at the answer
         self._on_connected = on_connected
@@ -45,6 +51,7 @@ class CallMediaElement(ui.element):
         self.on('quality', lambda event: on_quality(int(event.args['up']), int(event.args['down'])))
         self.on('camera-failed', lambda event: self._camera_failed(str(event.args.get('reason', ''))))
         self._on_camera_failed = on_camera_failed
+        self.on('screen', lambda event: on_screen(str(event.args['what']), str(event.args.get('reason', ''))))
 
     def _connected(self) -> None:
         self._report(self._on_connected)
@@ -62,9 +69,18 @@ class CallMediaElement(ui.element):
         else:
             report()
 
-    def show_in(self, local_video_id: str, remote_video_id: str) -> None:
+    def show_in(self, local_video_id: str, remote_video_id: str, screen_video_id: str) -> None:
         """Play into these video elements from now on (the caller's media moves from the ringing panel to the call)."""
-        self._props.update({'local-video': local_video_id, 'remote-video': remote_video_id})
+        self._props.update({'local-video': local_video_id, 'remote-video': remote_video_id,
+                            'screen-video': screen_video_id})
+
+    @property
+    def toggle_screen_js(self) -> str:
+        """The click handler of a share-screen button: start (the picker) or stop this browser's capture."""
+        return f'() => getElement({self.id}).toggleScreen()'
+
+    def stop_screen(self) -> None:
+        self.run_method('stopScreen')
 
     def answered(self) -> None:
         """The call this media started for while it rang was answered: the registry now takes what it reported."""

@@ -20,6 +20,7 @@ from ..call_words import ANSWERED_ELSEWHERE, end_notice, kind_words
 from ..failure_reasons import shown_reason
 from ..live_updates import LiveUpdates
 from ..testids import hook
+from .call_media_element import CallMediaElement
 from .call_signaling import CallSignaling
 from .call_sounds import CallSounds
 from .call_stage import CallStage
@@ -67,7 +68,8 @@ class CallPanel:
                                on_peer_media=lambda kind, on: self._view and self._view.show_peer_media(kind, on),
                                on_quality=lambda level: self._view and self._view.show_quality(level),
                                on_stats=lambda sample: self._view and self._view.show_stats(sample),
-                               on_camera_failed=self._camera_failed)
+                               on_camera_failed=self._camera_failed, on_screen=self._screen_reported)
+        self._shared_at: int | None = None  # the snapshot (seq) that first showed this tab's screen, while shown
         self._sounds = CallSounds(on_audio_locked=self._sound_chip.set_visibility)
         # On a tab's first ring and first accept its people would wait for these to be fetched: fetch them now.
         preload_components(RingingCard, CallStage, self._media.element_class)
@@ -125,6 +127,8 @@ class CallPanel:
             self._say(ANSWERED_ELSEWHERE)
         elif kind != 'elsewhere':
             self._say('')
+        if self._view is not None:
+            self._follow_sharing(current, call)
         self._tick()
 
     def _show_again(self, call: Call) -> None:
@@ -137,6 +141,7 @@ class CallPanel:
         self._kind = kind
         self._area.clear()
         self._ringing = self._view = None
+        self._shared_at = None
         call = self._call
         if not media_here:
             self._media.stop()
@@ -160,8 +165,8 @@ class CallPanel:
                     self._media.play_in(call, self._ringing.preview_id, '')
             elif kind == 'in_call':
                 self._view = CallView(call, self.me, peer, video_tag=self._media.element_class.VIDEO_TAG,
-                                      media_for=lambda local, remote: self._media.play_in(call, local, remote),
-                                      on_hang_up=lambda: self._act(call.id, self._calls.hang_up))
+                                      media_for=lambda *videos: self._media.play_in(call, *videos),
+                                      on_hang_up=lambda: self._act(call.id, self._calls.hang_up), say=self._say)
                 self._media.element.answered()
             elif kind == 'elsewhere':
                 elsewhere_card(f'In a call with {peer} in another tab',
@@ -179,6 +184,46 @@ class CallPanel:
             self._view.camera_off()
         shown = shown_reason(reason)  # the browser's words: only the fixed ones are shown
         self._say(f'Your camera could not be turned on{": " + shown if shown else ""}. The call goes on.')
+
+    # ---- screen sharing: the registry says whose screen is shown; this tab's browser captures its own ----
+    def _screen_reported(self, what: str, reason: str) -> None:
+        call, media = self._call, self._media.element
+        if call is None or media is None:
+            return
+        if what == 'started':
+            try:
+                shared = self._calls.share_screen(call.id, self.me)
+            except CallRefused as refusal:
+                self._stop_screen(media)
+                self._say(f'Your screen is not shared: {refusal}')
+                return
+            self._shared_at = shared.seq
+        elif what in {'stopped', 'ended'}:  # the button, or the browser's own "Stop sharing"
+            self._shared_at = None
+            self._act(call.id, self._calls.stop_sharing)
+        elif what == 'refused':
+            self._say('Screen sharing cancelled: no screen was chosen')
+        else:
+            log.info('%s could not share a screen: %s', self.me, reason)
+            self._say(f'Your screen could not be shared ({reason})')
+
+    def _follow_sharing(self, before: Call | None, call: Call) -> None:
+        """One share at a time: this tab's share stops once the registry shows another one (or none); a share that
+        takes over another is told on both sides."""
+        media = self._media.element
+        # (A snapshot older than the one that first showed this tab's share says nothing of it.)
+        if self._shared_at is not None and media is not None and call.sharing != self.me and call.seq > self._shared_at:
+            self._stop_screen(media)
+        if before is None or before.id != call.id or None in (before.sharing, call.sharing) \
+                or before.sharing == call.sharing:
+            return
+        peer = self._services.directory.label(call.peer_of(self.me))
+        self._say(f"{peer}'s screen is no longer shown: yours is" if call.sharing == self.me else
+                  f'{peer} is sharing their screen now: yours stopped')
+
+    def _stop_screen(self, media: CallMediaElement) -> None:
+        self._shared_at = None
+        media.stop_screen()
 
     def _tick(self) -> None:
         call = self._call

@@ -5,6 +5,8 @@ Where the peer's video is not showing, it shows the peer's avatar, name and why 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nicegui import ui
 
 from ..peer_video import STALL_MS, PeerVideo
@@ -12,14 +14,20 @@ from .person_avatar import AVATAR_JS
 
 
 class CallStage(ui.element, component='call_stage.js', dependencies=[AVATAR_JS]):
-    def __init__(self, peer: str, *, avatar: dict[str, str], video_tag: str) -> None:
+    """Reports `pip` ({on}: the shown video entered or left picture-in-picture) and `pip-failed` ({reason})."""
+
+    def __init__(self, peer: str, *, avatar: dict[str, str], video_tag: str, on_pip: Callable[[bool], None],
+                 on_pip_failed: Callable[[str], None]) -> None:
         super().__init__()
         self._video = PeerVideo()
         self._props.update({'peer': peer, 'status': '', 'video-tag': video_tag, 'peer-muted': False,
                             'peer-hidden': False, 'avatar': avatar, 'stall-ms': STALL_MS, 'own-camera': True,
-                            'placeholder': self._video.words(),
-                            'remote-id': f'{self.html_id}-remote', 'local-id': f'{self.html_id}-local'})
+                            'placeholder': self._video.words(), 'sharing': '',
+                            'remote-id': f'{self.html_id}-remote', 'local-id': f'{self.html_id}-local',
+                            'screen-id': f'{self.html_id}-screen'})
         self.on('video', lambda event: self._show_frames(str(event.args['state'])))
+        self.on('pip', lambda event: on_pip(bool(event.args['on'])))
+        self.on('pip-failed', lambda event: on_pip_failed(str(event.args.get('reason', ''))))
 
     @property
     def remote_video_id(self) -> str:
@@ -28,6 +36,10 @@ class CallStage(ui.element, component='call_stage.js', dependencies=[AVATAR_JS])
     @property
     def local_video_id(self) -> str:
         return self._props['local-id']
+
+    @property
+    def screen_video_id(self) -> str:
+        return self._props['screen-id']
 
     def show_status(self, status: str) -> None:
         """`Connecting…`, `Reconnecting…` or nothing."""
@@ -57,6 +69,17 @@ class CallStage(ui.element, component='call_stage.js', dependencies=[AVATAR_JS])
         words = self._video.words()
         if self._props['placeholder'] != words:
             self._props['placeholder'] = words
+
+    def show_sharing(self, who: str) -> None:
+        """Whose screen is shared: `peer` (shown large, their camera small), `me` or nobody (``)."""
+        if self._props['sharing'] != who:
+            self._props['sharing'] = who
+
+    @property
+    def toggle_pip_js(self) -> str:
+        """The click handler of a picture-in-picture button: the shown video (the peer's camera, or the screen they
+        share) into the browser's picture-in-picture window, or back."""
+        return f'() => getElement({self.id}).togglePictureInPicture()'
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         return [self._props['peer'], self._props['status'], self._props['placeholder']]

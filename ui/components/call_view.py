@@ -21,6 +21,8 @@ class CallMedia(Protocol):
     def set_enabled(self, kind: str, enabled: bool) -> None: ...
     async def devices(self) -> list[dict]: ...
     def use_device(self, kind: str, device_id: str) -> None: ...
+    @property
+    def toggle_screen_js(self) -> str: ...
 
 
 TOGGLE_FULLSCREEN = ('() => document.fullscreenElement ? document.exitFullscreen() '
@@ -39,16 +41,21 @@ def labelled(button: ui.button, label: str) -> ui.button:
 
 class CallView(ui.card):
     def __init__(self, call: Call, me: str, peer_name: str, *, video_tag: str,
-                 media_for: Callable[[str, str], CallMedia],
-                 on_hang_up: Callable[[], None]) -> None:
+                 media_for: Callable[[str, str, str], CallMedia], on_hang_up: Callable[[], None],
+                 say: Callable[[str], None]) -> None:
+        """`media_for(local, remote, screen)` plays the call's media into these video elements; `say` shows a line in
+        the call notice."""
         super().__init__()
         hook(self, 'call-view').classes('call-view w-full p-0 overflow-hidden bg-grey-10 text-white')
         self._call = call
+        self._me = me
         self.sending = {'audio': True, 'video': call.kind is VIDEO}  # a voice call starts with no camera
         self._peer_video = call.kind is VIDEO
         self._meter = NetworkMeter()
         with self:
-            self._stage = CallStage(peer_name, avatar=avatar_of(call.peer_of(me), peer_name), video_tag=video_tag)
+            self._stage = CallStage(peer_name, avatar=avatar_of(call.peer_of(me), peer_name), video_tag=video_tag,
+                                    on_pip=self._show_pip,
+                                    on_pip_failed=lambda reason: say(f'No picture-in-picture: {reason}'))
             with ui.row().classes('call-controls w-full items-center justify-center gap-3 p-3'):
                 self._duration = hook(ui.label('00:00'), 'call-duration').classes('font-mono text-grey-4 mr-4')
                 self._audio_button = hook(ui.button(icon='mic', on_click=lambda: self._toggle('audio')),
@@ -57,6 +64,12 @@ class CallView(ui.card):
                     .props('round')
                 labelled(self._audio_button, TOGGLE_LABELS['audio', True])
                 self._show_sending('video')
+                # Both act in the browser at the click: the screen picker and picture-in-picture need its gesture.
+                self._screen_button = labelled(hook(ui.button(icon='screen_share'), 'toggle-screen')
+                                               .props('round color=grey-8'), 'Share your screen')
+                self._pip_button = labelled(hook(ui.button(icon='picture_in_picture_alt'), 'toggle-pip')
+                                            .props('round color=grey-8 aria-pressed=false'), 'Picture in picture') \
+                    .on('click', js_handler=self._stage.toggle_pip_js)
                 with labelled(ui.button(icon='settings').props('round flat color=grey-5'), 'Camera and microphone'):
                     self._devices_menu = ui.menu().on('before-show', self._load_devices)
                 self._network = self._network_indicator()
@@ -70,14 +83,29 @@ class CallView(ui.card):
                 self._stage.show_own_camera(False)
                 self._stage.show_peer_media('video', False)
                 self.expect_peer_video(False)
-            self.media = media_for(self._stage.local_video_id, self._stage.remote_video_id)
+            self.media = media_for(self._stage.local_video_id, self._stage.remote_video_id,
+                                   self._stage.screen_video_id)
+            self._screen_button.on('click', js_handler=self.media.toggle_screen_js)
         self.show(call)
 
     def show(self, call: Call) -> None:
         self._call = call
         self._stage.show_status('Connecting…' if call.state is CONNECTING else
                                 'Reconnecting…' if call.reconnecting else '')
+        self._show_sharing('me' if call.sharing == self._me else 'peer' if call.sharing else '')
         self.tick()
+
+    def _show_sharing(self, who: str) -> None:
+        self._stage.show_sharing(who)
+        label = 'Stop sharing your screen' if who == 'me' else 'Share your screen'
+        if self._screen_button.props['aria-label'] != label:
+            labelled(self._screen_button, label)
+            self._screen_button.props['icon'] = 'stop_screen_share' if who == 'me' else 'screen_share'
+            self._screen_button.props['color'] = 'negative' if who == 'me' else 'grey-8'
+
+    def _show_pip(self, on: bool) -> None:
+        self._pip_button.props['aria-pressed'] = 'true' if on else 'false'
+        self._pip_button.props['color'] = 'primary' if on else 'grey-8'
 
     def tick(self) -> None:
         if self._call.answered_at is not None:

@@ -32,15 +32,17 @@ HELLO = {'hello': True}  # a ringing tab of the callee to the calling tab: conne
 class TabMedia:
     def __init__(self, services: Services, me: str, tab: str, *, act: Act, send: Callable[[str, str, dict], None],
                  on_peer_media: Callable[[str, bool], None], on_quality: Callable[[int], None],
-                 on_stats: Callable[[dict], None], on_camera_failed: Callable[[str], None]) -> None:
+                 on_stats: Callable[[dict], None], on_camera_failed: Callable[[str], None],
+                 on_screen: Callable[[str, str], None]) -> None:
         """`send` relays a WebRTC signal of a call to a tab of the peer; `on_peer_media`, `on_quality` (Agora RTC's
         level) and `on_stats` (WebRTC's numbers every 2 s) show what the media reports of the peer and the
-        connection; `on_camera_failed` that a voice call's camera could not be turned on (the browser's words)."""
+        connection; `on_camera_failed` that a voice call's camera could not be turned on (the browser's words);
+        `on_screen` hears of this browser's screen capture (CallMediaElement's `screen` report)."""
         self._services = services
         self._me, self._tab = me, tab
         self._act, self._send = act, send
         self._shows = {'on_peer_media': on_peer_media, 'on_quality': lambda up, down: on_quality(max(up, down)),
-                       'on_camera_failed': on_camera_failed}
+                       'on_camera_failed': on_camera_failed, 'on_screen': on_screen}
         self._on_stats = on_stats
         self._area = ui.element()  # outside the call panel's area: the media outlives the ringing cards
         self.element: CallMediaElement | None = None  # the one shown: in the ringing panel, then in the call view
@@ -73,15 +75,15 @@ class TabMedia:
             self._joins_early = (call.id, self._services.presence.tabs(self._me) == (self._tab,))
         return self._joins_early[1]
 
-    def play_in(self, call: Call, local: str, remote: str) -> CallMediaElement:
+    def play_in(self, call: Call, local: str, remote: str, screen: str = '') -> CallMediaElement:
         """The media of `call`, playing into these video elements (started now, or moved from the ringing panel)."""
         if self.element is None:
             with self._area:
-                self.element = self._start(call, local, remote)
+                self.element = self._start(call, local, remote, screen)
             if isinstance(self.element, WebRtcCall) and call.state is RINGING and self._me == call.callee:
                 self._send(call.id, call.caller_tab or '', HELLO)
         else:
-            self.element.show_in(local, remote)
+            self.element.show_in(local, remote, screen)
         return self.element
 
     def follow(self, call: Call) -> None:
@@ -132,7 +134,7 @@ class TabMedia:
             element.connect_to(callee_tab)  # its offer is made already
         elif element.peer_tab != callee_tab and callee_tab not in self._others:
             with self._area:  # shown nowhere: its own camera, for its own connection
-                self._others[callee_tab] = self._start(call, '', '', peer_tab=callee_tab)
+                self._others[callee_tab] = self._start(call, '', '', '', peer_tab=callee_tab)
 
     def stop(self) -> None:
         for element in (self.element, *self._others.values()):
@@ -141,12 +143,13 @@ class TabMedia:
         self.element = None
         self._others.clear()
 
-    def _start(self, call: Call, local: str, remote: str, *, peer_tab: str | None = None) -> CallMediaElement:
+    def _start(self, call: Call, local: str, remote: str, screen: str, *,
+               peer_tab: str | None = None) -> CallMediaElement:
         calls, settings = self._services.calls, self._services.settings
         ringing = call.state is RINGING
         caller = self._me == call.caller
         common = {'video_call': call.kind is VIDEO, 'local_video_id': local, 'remote_video_id': remote,
-                  'ringing': ringing,
+                  'screen_video_id': screen, 'ringing': ringing,
                   'on_connected': lambda: self._act(call.id, calls.media_connected),
                   'on_lost': lambda: self._act(call.id, calls.media_lost),
                   'on_failed': lambda reason: self._act(call.id, calls.media_failed, reason),
@@ -159,8 +162,11 @@ class TabMedia:
                               polite=not caller, peer_tab=peer_tab, camera=caller or not ringing,
                               send=lambda tab, signal: self._send(call.id, tab, signal),
                               on_stats=self._on_stats, **common)
+        agora, peer = self._services.agora, call.peer_of(self._me)
         return AgoraRtcCall(sdk_url=f'{sdk_base(settings)}/{RTC_SDK}', publish=caller or not ringing,
                             join_now=caller or not ringing or self._agora_joins_early(call),
-                            grant=lambda: self._services.agora.rtc(call.id, self._me),
+                            grant=lambda: agora.rtc(call.id, self._me),
+                            screen_grant=lambda: agora.rtc(call.id, self._me, screen=True),
+                            screen_uids=(agora.screen_uid(self._me), agora.screen_uid(peer)),
                             on_peer_left=lambda reason: self._act(call.id, calls.peer_left, reason),
                             **common)

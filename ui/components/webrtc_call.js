@@ -8,6 +8,9 @@
 // transceivers are ready to send with no track in them, so nothing of the callee leaves before the accept. At the
 // accept Python points the component at the call view's videos and opens the callee's camera into those
 // transceivers (replaceTrack: no renegotiation).
+// A shared screen is a third track, added to the connection on its first share (a renegotiation, which perfect
+// negotiation carries either way) and swapped in and out with replaceTrack afterwards; its stream's id goes to the
+// peer first, so the peer's browser knows that track from the camera's.
 // Python starts it with the peer connection's configuration (ICE servers with TURN credentials minted for this
 // call, the transport policy) once it is mounted, and gets its connection's numbers every 2 s.
 // A voice call (`videoCall` false) asks the browser for the microphone only; turning the camera on during the call
@@ -24,10 +27,11 @@ const REASONS = {
 
 export default {
   template: `<span style="display:none"></span>`,
-  props: { polite: Boolean, videoCall: Boolean, localVideo: String, remoteVideo: String },
+  props: { polite: Boolean, videoCall: Boolean, localVideo: String, remoteVideo: String, screenVideo: String },
   watch: {
     localVideo: { handler: "attach", flush: "post" }, // after the new video elements are in the page
     remoteVideo: { handler: "attach", flush: "post" },
+    screenVideo: { handler: "attach", flush: "post" },
   },
   mounted() {
     this.inbox = [];
@@ -85,6 +89,10 @@ export default {
         }
       };
       pc.ontrack = ({ track, streams }) => {
+        if (streams[0] && streams[0].id === this.peerScreenId) {
+          this.remoteScreen = streams[0];
+          return this.attach();
+        }
         // A track the callee sends only from the accept on (its sender had no track) comes without a stream.
         this.remoteStream = streams[0] || this.remoteStream || new MediaStream();
         if (!streams[0]) this.remoteStream.addTrack(track);
@@ -126,7 +134,8 @@ export default {
       // above offers it (before the first offer came, the offer is matched to it).
       const pc = this.pc;
       const ready = pc.getTransceivers().find((transceiver) => !transceiver.stopped && !transceiver.sender.track
-        && transceiver.receiver.track.kind === track.kind && transceiver.direction === "sendrecv");
+        && transceiver.receiver.track.kind === track.kind && transceiver.direction === "sendrecv"
+        && transceiver.sender !== this.screenSender); // (a stopped share's, kept for the next one)
       if (ready) await ready.sender.replaceTrack(track);
       else pc.addTrack(track, this.stream);
     },
@@ -148,7 +157,8 @@ export default {
     },
     attach(fresh = false) {
       // `fresh`: a stream gained a track: set it again, or the video element keeps playing only what it had.
-      for (const [id, stream] of [[this.localVideo, this.stream], [this.remoteVideo, this.remoteStream]]) {
+      for (const [id, stream] of [[this.localVideo, this.stream], [this.remoteVideo, this.remoteStream],
+                                  [this.screenVideo, this.remoteScreen]]) {
         const video = this.element(id);
         if (!video || !stream) continue;
         if (fresh && video.srcObject === stream) video.srcObject = null;
@@ -181,7 +191,9 @@ export default {
       const pc = this.pc;
       if (!pc) return this.inbox.push(signal);
       try {
-        if (signal.description) {
+        if (signal.screen) {
+          this.peerScreenId = signal.screen; // the stream of the peer's shared screen, before its track comes
+        } else if (signal.description) {
           const description = signal.description;
           const collision = description.type === "offer" && (this.makingOffer || pc.signalingState !== "stable");
           this.ignoreOffer = !this.polite && collision;
@@ -236,6 +248,55 @@ export default {
       });
       if (this.pc === pc) this.$emit("stats", sample);
     },
+    toggleScreen() { // at the click on the share button: the picker needs the click's user gesture
+      if (!this.screenAttempt) return this.startScreen();
+      this.stopScreen();
+      this.$emit("screen", { what: "stopped" });
+    },
+    async startScreen() {
+      const attempt = (this.screenAttempt = {});
+      let capture;
+      try {
+        capture = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      } catch (error) {
+        if (this.screenAttempt !== attempt) return;
+        this.screenAttempt = null;
+        // Closing the browser's picker is a choice, not a failure.
+        return this.$emit("screen", error.name === "NotAllowedError" ? { what: "refused" }
+          : { what: "failed", reason: error.message || error.name });
+      }
+      const track = capture.getVideoTracks()[0];
+      if (this.screenAttempt !== attempt) return track.stop(); // stopped (or the call ended) while the picker was open
+      if (!this.pc) {
+        this.screenAttempt = null;
+        track.stop();
+        return this.$emit("screen", { what: "failed", reason: "the call is not connected yet" });
+      }
+      track.contentHint = "detail";
+      track.onended = () => { // the browser's own "Stop sharing"
+        if (this.screenTrack !== track) return;
+        this.stopScreen();
+        this.$emit("screen", { what: "ended" });
+      };
+      this.screenTrack = track;
+      if (this.screenSender) {
+        await this.screenSender.replaceTrack(track);
+      } else {
+        this.screenStream = new MediaStream();
+        this.$emit("signal", { screen: this.screenStream.id });
+        // A transceiver of its own, never one the camera may still take (a voice call's), nor theirs.
+        this.screenSender = this.pc.addTransceiver(track, { direction: "sendrecv", streams: [this.screenStream] })
+          .sender;
+      }
+      if (this.screenTrack === track) this.$emit("screen", { what: "started" });
+    },
+    stopScreen() {
+      this.screenAttempt = null;
+      const track = this.screenTrack;
+      this.screenTrack = null;
+      if (track) track.stop();
+      if (track && this.screenSender && this.pc) this.screenSender.replaceTrack(null).catch(() => {});
+    },
     setTrackEnabled(kind, enabled) {
       if (kind === "video") this.videoWanted = this.videoWanted || enabled;
       if (!this.stream) return; // the microphone is not open yet: it opens with what is wanted by then
@@ -269,14 +330,15 @@ export default {
     },
     stop() {
       this.closed = true;
+      this.stopScreen();
       clearTimeout(this.restartTimer);
       clearInterval(this.kickTimer);
       clearInterval(this.statsTimer);
       if (this.pc) this.pc.close();
       this.pc = null;
-      this.remoteStream = null;
+      this.remoteStream = this.remoteScreen = null;
       this.releaseMedia();
-      for (const id of [this.localVideo, this.remoteVideo]) {
+      for (const id of [this.localVideo, this.remoteVideo, this.screenVideo]) {
         const video = this.element(id);
         if (video) video.srcObject = null;
       }
