@@ -18,7 +18,8 @@ CHROMIUM_ARGS = [
 ]
 # A loaded machine (CI beside other work) can take longer than Playwright's 5 s for a bcrypt sign-in; a waiting
 # assertion that holds returns as soon as it holds, so only a failing one waits this long.
-expect.set_options(timeout=15_000)
+EXPECT_TIMEOUT_MS = 15_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 SIGN_IN_WAIT_MS = 30_000  # hashing the password takes a while on a machine busy with other tests

@@ -8,19 +8,14 @@ which the test does the same way (its `ended` event).
 """
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from .browser import by_testid, register
+from .browser import EXPECT_TIMEOUT_MS, by_testid, register
 from .fake_agora_cloud import FakeAgoraCloud
 from .test_browser_agora_mode import APP_ID, CERTIFICATE
 
 pytestmark = pytest.mark.browser
-
-DOCS = Path(__file__).parent.parent / 'docs'
 
 # Every screen capture the page starts; `window.__refusePicker = true` closes the next picker without a choice.
 DISPLAY_RECORDER = '''(() => {
@@ -108,7 +103,7 @@ def patient_expect():
     than Playwright's 5 s."""
     expect.set_options(timeout=30_000)
     yield
-    expect.set_options(timeout=5_000)
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture(params=list(MODES))
@@ -146,8 +141,7 @@ def test_a_shared_screen_is_seen_large_and_stopped_both_ways(call, artifacts):
     by_testid(alice, 'toggle-screen').click()
     expect_screen_shown(bob, alice, 'alice')
     if mode == 'embedded':
-        bob.screenshot(path=artifacts / 'shared-screen.png')
-        shutil.copy(artifacts / 'shared-screen.png', DOCS / 'shared-screen.png')
+        bob.screenshot(path=artifacts / 'shared-screen.png')  # docs/shared-screen.png is a copy of one
     else:  # a second client of alice's, with a uid and a token of its own, publishes the screen
         joins = [record for record in cloud.calls() if record['method'] == 'join']
         assert len(joins) == 3 and joins[-1]['args'][3] not in {joins[0]['args'][3], joins[1]['args'][3]}
