@@ -16,7 +16,7 @@ from nicegui.elements.mixins.text_element import TextElement
 from backend.call_registry import RINGING, VIDEO, Call, CallKind, CallRefused, StoreUnavailable
 from backend.services import Services
 
-from ..call_words import ANSWERED_ELSEWHERE, end_notice, kind_words
+from ..call_words import ANSWERED_ELSEWHERE, end_notice
 from ..failure_reasons import shown_reason
 from ..live_updates import LiveUpdates
 from ..testids import hook
@@ -152,7 +152,8 @@ class CallPanel:
                 self._ringing = incoming_banner(peer, call.kind, on_accept=lambda: self._signaling.accept(call.id),
                                                 on_decline=lambda reply: self._signaling.decline(call.id, reply),
                                                 avatar=avatar)
-                self._sounds.alert(f'📞 {peer} is calling ({kind_words(call.kind).lower()})',
+                voice = ' (voice call)' if call.kind is CallKind.VOICE else ''  # a video call is what people expect
+                self._sounds.alert(f'📞 {peer} is calling{voice}',
                                    f'Open {self._services.settings.app_name} to answer')
                 if media_here:  # instant answer: connected while it rings, shown nowhere before the accept
                     self._media.play_in(call, '', '')
