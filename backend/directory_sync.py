@@ -11,10 +11,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-import redis
-
 from .accounts import Account, Accounts
 from .directory import Directory
+from .redis_call_store import connect
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +23,7 @@ POLL_SECONDS = 1.0
 class DirectorySync:
     def __init__(self, url: str, accounts: Accounts, directory: Directory, prefix: str = 'ringboard:',
                  socket_timeout: float = 1.0) -> None:
-        self._redis = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout,
-                                           decode_responses=True)
+        self._redis = connect(url, socket_timeout)
         self._key = f'{prefix}accounts_changed'
         self._accounts = accounts
         self._directory = directory

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import redis
 import redis.asyncio
 
+from .redis_call_store import connect
 from .signal import Signal
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,7 @@ class RedisBus:
         self.process = process  # this process's id: its own messages come back to it and are skipped
         self._url = url
         self._channel = prefix + 'bus'
-        self._redis = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout,
-                                           decode_responses=True)
+        self._redis = connect(url, socket_timeout)
         self._handlers: dict[str, list[Handler]] = {}
         self.up = True  # the process started with Redis answering
         self.lost: Signal[None] = Signal()  # the subscription dropped: messages may be missed from now on

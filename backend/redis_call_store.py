@@ -54,6 +54,19 @@ class RedisUnreachable(ConnectionError):
     """Redis did not answer at start-up."""
 
 
+def connect(url: str, socket_timeout: float = 1.0, *, check: bool = False) -> redis.Redis:
+    """A client for REDIS_URL that gives up within `socket_timeout`; `check`: raise RedisUnreachable unless it
+    answers now (what start-up wants)."""
+    client = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout,
+                                  decode_responses=True)
+    if check:
+        try:
+            client.ping()
+        except redis.RedisError as error:
+            raise RedisUnreachable(str(error) or type(error).__name__) from None
+    return client
+
+
 Params, Result = ParamSpec('Params'), TypeVar('Result')
 
 
@@ -72,12 +85,7 @@ class RedisCallStore:
     shared = True
 
     def __init__(self, url: str, prefix: str = 'ringboard:', socket_timeout: float = 1.0) -> None:
-        self._redis = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout,
-                                           decode_responses=True)
-        try:
-            self._redis.ping()
-        except redis.RedisError as error:
-            raise RedisUnreachable(str(error) or type(error).__name__) from None
+        self._redis = connect(url, socket_timeout, check=True)
         self._prefix = prefix
         self._commit = self._redis.register_script(_COMMIT)
 

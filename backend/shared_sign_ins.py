@@ -13,19 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import redis
-
-from .redis_call_store import RedisUnreachable
+from .redis_call_store import connect
 
 
 class SharedSignIns:
     def __init__(self, url: str, lifetime: float, prefix: str = 'ringboard:', socket_timeout: float = 1.0) -> None:
-        self._redis = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout,
-                                           decode_responses=True)
-        try:
-            self._redis.ping()
-        except redis.RedisError as error:
-            raise RedisUnreachable(str(error) or type(error).__name__) from None
+        self._redis = connect(url, socket_timeout, check=True)
         self._lifetime = int(lifetime)
         self._prefix = prefix
 

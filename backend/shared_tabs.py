@@ -19,6 +19,7 @@ from collections.abc import Callable
 import redis
 
 from .redis_bus import RedisBus
+from .redis_call_store import connect
 from .signal import Signal
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,7 @@ class SharedTabs:
     def __init__(self, url: str, prefix: str, bus: RedisBus, clock: Callable[[], float] = time.time,
                  heartbeat: float = HEARTBEAT, process_ttl: float = PROCESS_TTL, socket_timeout: float = 1.0) -> None:
         self.process = bus.process
-        self._redis = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout,
-                                           decode_responses=True)
+        self._redis = connect(url, socket_timeout)
         self._prefix = prefix
         self._bus = bus
         self._clock = clock  # the processes' clocks must agree to within a few seconds (NTP)
