@@ -210,6 +210,41 @@ class CpuMeter:
                 'loadavg_1min': os.getloadavg()[0]}
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of `pid` and its live descendants (HAProxy's worker, PostgreSQL's backends); 0 once gone."""
+    from .app_process import cpu_seconds
+    try:
+        children = [int(child) for task in Path(f'/proc/{pid}/task').iterdir()
+                    for child in (task / 'children').read_text().split()]
+        return cpu_seconds(pid) + sum(tree_cpu_seconds(child) for child in children)
+    except (OSError, ValueError):
+        return 0.0
+
+
+class PartsMeter:
+    """CPU seconds over a window of the named parts of a deployment (`{'apps': [pid, ...], 'redis': [pid]}`, each
+    with its live children), of this process (`clients`: the synthetic tabs) and of the rest of the machine
+    (`others`). On a machine whose cores all of these share, `clients` says how much the measuring took."""
+
+    def __init__(self, parts: dict[str, list[int]]) -> None:
+        self.parts = parts
+        self._wall = time.perf_counter()
+        self._start = self._read()
+
+    def _read(self) -> dict[str, float]:
+        reading = {name: sum(tree_cpu_seconds(pid) for pid in pids) for name, pids in self.parts.items()}
+        return reading | {'clients': time.process_time(), 'machine': system_busy_seconds()}
+
+    def stop(self) -> dict[str, Any]:
+        wall = time.perf_counter() - self._wall
+        end = self._read()
+        cpu = {name: max(0.0, end[name] - self._start[name]) for name in end}
+        cpu['others'] = max(0.0, cpu.pop('machine') - sum(cpu.values()))
+        return {'wall_s': wall, 'cpu_s': cpu, 'cores': {name: value / wall if wall else math.nan
+                                                        for name, value in cpu.items()},
+                'loadavg_1min': os.getloadavg()[0]}
+
+
 async def idle_cpu_share(pid: int, seconds: float = 1.0) -> float:
     """The share of a core `pid` uses while nothing happens (pings, acks, timers): subtracted from busy windows."""
     meter = CpuMeter(pid)

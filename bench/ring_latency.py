@@ -162,31 +162,45 @@ async def _within(awaitable: Any, what: str) -> Any:
         raise PageError(f'no {what} within {STEP_TIMEOUT} s') from None
 
 
+async def one_call(caller: Side, callee: Side, accepting: bool) -> tuple[float, float | None]:
+    """Ring; the callee accepts (both see the call view, the caller hangs up) or declines; back when both tabs are
+    idle. Returns the ring and the accept latency (None when declined), in seconds."""
+    banner = callee.expect_incoming()
+    sent = await caller.call(callee)
+    ring = await _within(banner, f'banner on {callee.name}') - sent
+    if accepting:
+        views = [callee.expect_in_call(), caller.expect_in_call()]
+        sent = await callee.accept(caller)
+        accept = max(await _within(asyncio.gather(*views), 'call views')) - sent
+        idle = [callee.expect_idle(), caller.expect_idle()]
+        await caller.hang_up(callee)
+    else:
+        accept = None
+        idle = [callee.expect_idle(), caller.expect_idle()]
+        await callee.decline(caller)
+    await _within(asyncio.gather(*idle), 'the end of the call')
+    return ring, accept
+
+
+def turn(a: Side, b: Side, k: int) -> tuple[Side, Side, bool]:
+    """A pair's k-th call: roles swap every call, and every role sees both outcomes (decline, accept, accept,
+    decline, ...): (caller, callee, accepting)."""
+    return (a, b, k % 4 in (1, 2)) if k % 2 == 0 else (b, a, k % 4 in (1, 2))
+
+
+CALL_ERRORS = (PageError, ConnectionError, OSError)
+
+
 async def pair_loop(a: Side, b: Side, rounds: int, warmup: int, samples: Samples, think: float) -> None:
-    """Ring back and forth: roles swap every call, and every role sees both outcomes (decline, accept, accept,
-    decline, ...).
-    With `think` (mean seconds between a pair's calls) the pairs start at random times and pause."""
+    """Ring back and forth (`turn`). With `think` (mean seconds between a pair's calls) the pairs start at random
+    times and pause."""
     if think:
         await asyncio.sleep(random.uniform(0, think))
     for k in range(warmup + rounds):
-        caller, callee = (a, b) if k % 2 == 0 else (b, a)
-        accepting = k % 4 in (1, 2)
+        caller, callee, accepting = turn(a, b, k)
         try:
-            banner = callee.expect_incoming()
-            sent = await caller.call(callee)
-            ring = await _within(banner, f'banner on {callee.name}') - sent
-            if accepting:
-                views = [callee.expect_in_call(), caller.expect_in_call()]
-                sent = await callee.accept(caller)
-                accept = max(await _within(asyncio.gather(*views), 'call views')) - sent
-                idle = [callee.expect_idle(), caller.expect_idle()]
-                await caller.hang_up(callee)
-            else:
-                accept = None
-                idle = [callee.expect_idle(), caller.expect_idle()]
-                await callee.decline(caller)
-            await _within(asyncio.gather(*idle), 'the end of the call')
-        except (PageError, ConnectionError, OSError) as error:
+            ring, accept = await one_call(caller, callee, accepting)
+        except CALL_ERRORS as error:
             samples.errors.append(f'{caller.name}->{callee.name}: {error}{caller.diagnose()}')
             return
         if k >= warmup:
@@ -197,14 +211,20 @@ async def pair_loop(a: Side, b: Side, rounds: int, warmup: int, samples: Samples
             await asyncio.sleep(random.uniform(0.5, 1.5) * think)
 
 
-async def run_pairs(sides: list[Side], rounds: int, warmup: int, think: float, server_pid: int | None,
-                    active_pairs: int | None = None) -> dict:
-    """Every pair (or the first `active_pairs`, spread over all users) rings; the others stay open and idle."""
-    samples = Samples()
+def calling_pairs(sides: list[Side], active_pairs: int | None = None) -> list[tuple[Side, Side]]:
+    """Sides 0 and 1, 2 and 3, ...: every pair, or `active_pairs` of them spread over all users."""
     pairs = [(sides[i], sides[i + 1]) for i in range(0, len(sides) - 1, 2)]
     if active_pairs is not None and active_pairs < len(pairs):
         step = len(pairs) / active_pairs
         pairs = [pairs[int(i * step)] for i in range(active_pairs)]
+    return pairs
+
+
+async def run_pairs(sides: list[Side], rounds: int, warmup: int, think: float, server_pid: int | None,
+                    active_pairs: int | None = None) -> dict:
+    """Every pair (or the first `active_pairs`, spread over all users) rings; the others stay open and idle."""
+    samples = Samples()
+    pairs = calling_pairs(sides, active_pairs)
     gc.collect()
     gc.freeze()  # the tab objects are long-lived: keep full collections from pausing this process mid-measurement
     meter = CpuMeter(server_pid)

@@ -129,9 +129,29 @@ def test_registry_store_benchmark(tmp_path: Path) -> None:
 
 def test_processes_benchmark(tmp_path: Path) -> None:
     from bench import processes
-    processes.main(['--users', '4', '--pairs', '1', '--rings', '2', '--out', str(tmp_path)])
-    rows = read(tmp_path, 'processes')['results']
-    assert [row['processes'] for row in rows] == [1, 2]
+    processes.main(['--sizes', '8', '--processes', '1', '2', '--active-pairs', '2', '--rounds', '2', '--warmup', '0',
+                    '--rate', '20', '--rates', '4', '--step-seconds', '0.5', '--redis-calls', '2',
+                    '--burst-sizes', '8', '--out', str(tmp_path)])
+    document = read(tmp_path, 'processes')
+    rows = document['results']
+    assert [(row['n'], row['processes']) for row in rows] == [(8, 1), (8, 2)]
     for row in rows:
-        assert row['ring']['count'] == 2
-        positive(row['sign_in_burst_s'], row['sign_ins_per_s'], row['ring']['p50_ms'], row['ring']['p99_ms'])
+        latency = row['latency']
+        assert latency['errors'] == 0, latency['error_examples']
+        assert latency['ring']['count'] == 4 and latency['accept']['count'] == 2
+        positive(row['sign_ins_per_s'], latency['ring']['p99_ms'], latency['accept']['p99_ms'])
+        positive(latency['cpu']['cpu_s']['apps'], latency['cpu']['cpu_s']['clients'])
+        [step] = row['call_rate']['steps']
+        assert step['offered_per_s'] == 4 and step['errors'] == 0, step['error_examples']
+        positive(step['achieved_per_s'])
+        burst = row['login_burst']
+        assert burst['changes'] == 1 and burst['unsettled_dashboards'] == 0 and burst['failed_logins'] == 0
+        positive(burst['settle_s'])
+    assert 'redis' not in rows[0]  # one process runs without Redis
+    redis = rows[1]['redis']
+    assert redis['calls'] == 2
+    positive(redis['commands_per_call'], redis['bytes_in_per_call'], redis['bytes_out_per_call'])
+    [comparison] = document['comparisons']
+    positive(comparison['ring_p99'], comparison['accept_p99'])
+    assert {check['name'].split(' at ')[0].split(',')[0] for check in document['targets']} >= {
+        'ring p99 across 2 processes / 1 process', 'highest sustained call rate', 'login burst settles'}
