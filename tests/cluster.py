@@ -17,12 +17,17 @@ START_TIMEOUT = 120  # seconds: the processes start together on a loaded machine
 
 class Cluster:
     """`url` is the proxy; `apps[i]` is process i (named `app<i+1>` at the proxy), on `ports[i]` or a free port,
-    its data in `folder/app<i+1>`; the database at `database_url`; the Redis at `redis_url`, or its own."""
+    its data in `folder/app<i+1>`; the database at `database_url`; the Redis at `redis_url`, or its own, which keeps
+    its data in `folder/redis` (as a deployed Redis keeps its sign-ins) when `redis_on_disk`."""
 
     def __init__(self, folder: Path, database_url: str, processes: int = 2, *, redis_url: str = '',
-                 ports: list[int] | None = None, proxy_port: int | None = None, **settings: str) -> None:
+                 ports: list[int] | None = None, proxy_port: int | None = None, redis_on_disk: bool = False,
+                 **settings: str) -> None:
         self.folder = folder
-        self.redis = None if redis_url else RedisServer()
+        self.redis_data = folder / 'redis' if redis_on_disk else None
+        if self.redis_data is not None:
+            self.redis_data.mkdir(parents=True, exist_ok=True)
+        self.redis = None if redis_url else RedisServer(data_dir=self.redis_data)
         self.settings = {'DATABASE_URL': database_url, 'REDIS_URL': redis_url or self.redis.url,
                          'STORAGE_SECRET': secrets.token_urlsafe(32), **settings}
         self.ports = ports or [free_port() for _ in range(processes)]
@@ -45,6 +50,10 @@ class Cluster:
     def sticky_cookie(self, number: int) -> dict:
         """The proxy's cookie (for Playwright's `add_cookies`) that sends a browser to process `number`."""
         return {'name': STICKY_COOKIE, 'value': f'app{number + 1}', 'url': self.url}
+
+    def start_redis_again(self) -> None:
+        """Its own Redis, stopped (`redis.stop()`), starts again on its port, with what it had if `redis_on_disk`."""
+        self.redis = RedisServer(port=self.redis.port, data_dir=self.redis_data)
 
     def kill(self, number: int) -> None:
         """Process `number` dies at once (SIGKILL): no shutdown of its own."""

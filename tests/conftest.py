@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +10,7 @@ from backend.call_store import CallStore, MemoryCallStore
 
 from .app_server import AppServer
 from .cluster import Cluster
+from .isolated_settings import isolate_settings
 from .postgres_server import PostgresServer
 from .redis_server import RedisServer
 from .turn_server import TurnServer
@@ -22,15 +22,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / 'test-artifacts'
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data folder and database; a developer's .env or data never leaks in."""
     data_dir = tmp_path / 'data'
-    # Empty means "the default" and, unlike a missing variable, is not filled in again from a .env file.
-    for name in ('DATABASE_URL', 'STORAGE_SECRET', 'RING_TIMEOUT', 'ICE_SERVERS', 'AGORA_APP_ID',
-                 'AGORA_APP_CERTIFICATE', 'SIGNALING', 'TOKEN_TTL', 'HOST', 'PORT', 'AGORA_SDK_URL',
-                 'SSL_CERTFILE', 'SSL_KEYFILE', 'TURN_URLS', 'TURN_SECRET', 'TURN_TTL', 'ICE_TRANSPORT_POLICY',
-                 'APP_NAME', 'APP_LOGO', 'BRAND_COLOR', 'DEMO_USERS',
-                 'ALLOWED_ORIGINS', 'SESSION_DAYS', 'REDIS_URL', 'INSTANT_ANSWER'):
-        monkeypatch.setenv(name, '')
-    monkeypatch.setenv('DATA_DIR', str(data_dir))
-    monkeypatch.setenv('NICEGUI_TUNING', os.environ.get('NICEGUI_TUNING', ''))  # the test run's own, never .env's
+    isolate_settings(monkeypatch, data_dir)
     return data_dir
 
 
