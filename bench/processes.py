@@ -12,8 +12,9 @@ processes caller and callee are always on different processes.
 
 For each N (`--sizes`) the processes counts (`--processes`) run one after the other, so they share the machine's
 load of that moment. Each:
-- set-up: every user signs in through /login and opens the dashboard, 16 at a time (timed: sign-ins per second);
-  the calling pairs' users search for their peer, everyone else's directory is hidden (a search nobody matches);
+- set-up: every user signs in through /login, 16 at a time, then opens the dashboard, 4 at a time per process
+  (both timed); the calling pairs' users search for their peer, everyone else's directory is hidden (a search
+  nobody matches);
 - latency: `--active-pairs` pairs ring at `--rate` calls/s in all, `--rounds` calls each, as `ring_latency` does
   (ring: click -> the callee's banner; accept: accept click -> both call views), p50 / p99;
 - call rate (bench/call_rate.py): offered calls per second stepped up (`--rates`) until ring or accept p99
@@ -61,6 +62,7 @@ from .ring_latency import AppSide, Samples, calling_pairs, one_call, pair_loop
 
 NAME = 'processes'
 SIGN_IN_CONCURRENCY = 16
+DASHBOARD_CONCURRENCY = 4  # per process
 TARGET_P99_RATIO = 1.5  # cross-process p99 against one process at the same N
 TARGET_BURST_S = 1.0  # the login burst settles within
 TARGET_RATE_RATIO = 1.7  # two processes' highest sustained call rate against one's
@@ -134,6 +136,13 @@ async def _latency(pairs: list[tuple[AppSide, AppSide]], rounds: int, warmup: in
             'errors': len(samples.errors), 'error_examples': samples.errors[:5], 'cpu': cpu,
             'cpu_ms_per_call': {part: 1000 * seconds / calls for part, seconds in cpu['cpu_s'].items()}
             if calls else {}}
+
+
+def net_ms_per_call(measured: dict, idle_cores: dict[str, float]) -> dict[str, float]:
+    """CPU ms per call of each part, less what that part burns idle over as long (heartbeats, acks, timers)."""
+    cpu, calls = measured['cpu'], measured['calls']
+    return {part: 1000 * max(0.0, seconds - idle_cores.get(part, 0.0) * cpu['wall_s']) / calls
+            for part, seconds in cpu['cpu_s'].items() if part != 'others'} if calls else {}
 
 
 async def _full_calls(pairs: list[tuple[AppSide, AppSide]], count: int) -> int:
@@ -221,22 +230,31 @@ async def drive(deployment: Deployment, names: list[str], burst: list[str], args
                 probe.start(http)
             meter = deployment.meter()
             started = time.perf_counter()
-
-            async def arrive(name: str) -> Tab:
-                cookie = await log_in(deployment.url, browsers[name], name)
-                return await open_dashboard(deployment.url, browsers[name], name, cookie, search=peer.get(name, HIDE))
-
-            tabs = await gather_limited((arrive(name) for name in names), SIGN_IN_CONCURRENCY)
-            setup_s = time.perf_counter() - started
-            setup_cpu = meter.stop()
+            cookies = dict(zip(names + burst, await gather_limited(
+                (log_in(deployment.url, browsers[name], name) for name in names + burst), SIGN_IN_CONCURRENCY),
+                strict=True))
+            sign_in_s = time.perf_counter() - started
+            sign_in_cpu = meter.stop()
+            meter = deployment.meter()
+            started = time.perf_counter()
+            # Every arrival is a presence change every open dashboard applies: a few at a time per process, as
+            # ring_latency opens them (bench/README.md, "Set-up is gentle on purpose").
+            tabs = await gather_limited((open_dashboard(deployment.url, browsers[name], name, cookies[name],
+                                                        search=peer.get(name, HIDE)) for name in names),
+                                        DASHBOARD_CONCURRENCY * len(deployment.routes))
+            dashboards_s = time.perf_counter() - started
+            dashboards_cpu = meter.stop()
             acker = asyncio.create_task(ack_forever(lambda: tabs))
-            cookies = dict(zip(burst, await gather_limited(
-                (log_in(deployment.url, browsers[name], name) for name in burst), SIGN_IN_CONCURRENCY), strict=True))
             for probe in probes:
                 await probe.quiet()
             await asyncio.sleep(1.0)  # let the last presence batches land
-            result = {'setup_s': setup_s, 'sign_ins_per_s': len(names) / setup_s, 'setup_cpu': setup_cpu,
+            result = {'sign_in_s': sign_in_s, 'sign_ins_per_s': len(names + burst) / sign_in_s,
+                      'sign_in_cpu': sign_in_cpu, 'dashboards_s': dashboards_s,
+                      'dashboards_per_s': len(names) / dashboards_s, 'dashboards_cpu': dashboards_cpu,
                       'setup_worst_stall_s': max(probe.worst() for probe in probes)}
+            idle = deployment.meter()
+            await asyncio.sleep(args.idle_seconds)
+            result['idle_cpu'] = idle.stop()  # what every part burns with nobody calling: taken off per call
             side = {tab.name: AppSide(tab) for tab in tabs}
             sides = [(side[a], side[b]) for a, b in pairs]
             gc.collect()
@@ -245,9 +263,14 @@ async def drive(deployment: Deployment, names: list[str], burst: list[str], args
             result['latency'] = await _latency(sides, args.rounds, args.warmup, args.rate, deployment)
             result['latency']['worst_stall_s'] = max(probe.worst(measured_from) for probe in probes)
             result['call_rate'] = await call_rate.measure(sides, args.rates, args.step_seconds, deployment.meter)
+            idle_cores = result['idle_cpu']['cores']
+            result['latency']['net_cpu_ms_per_call'] = net_ms_per_call(result['latency'], idle_cores)
+            for step in result['call_rate']['steps']:
+                step['net_cpu_ms_per_call'] = net_ms_per_call(step, idle_cores)
             if deployment.redis_url and args.redis_calls:
                 result['redis'] = await redis_cost.measure(deployment.redis_url,
-                                                           lambda: _full_calls(sides, args.redis_calls))
+                                                           lambda: _full_calls(sides, args.redis_calls),
+                                                           idle_seconds=2 * args.idle_seconds)
             if burst:
                 result['login_burst'] = await _login_burst(tabs, burst, browsers, cookies, deployment.url,
                                                            deployment, probes)
@@ -292,7 +315,8 @@ def compare(rows: list[dict]) -> list[dict]:
                                                                         dig(one, 'latency', metric, q))
         comparison['max_rate'] = ratio(dig(row, 'call_rate', 'max_sustained_per_s'),
                                        dig(one, 'call_rate', 'max_sustained_per_s'))
-        comparison['setup_s'] = ratio(row['setup_s'], one['setup_s'])
+        comparison['sign_ins_per_s'] = ratio(row['sign_ins_per_s'], one['sign_ins_per_s'])
+        comparison['dashboards_per_s'] = ratio(row['dashboards_per_s'], one['dashboards_per_s'])
         comparison['login_burst_settle'] = ratio(dig(row, 'login_burst', 'settle_s'),
                                                  dig(one, 'login_burst', 'settle_s'))
         comparisons.append(comparison)
@@ -325,17 +349,21 @@ def _cores(cpu: dict | None, part: str) -> float | None:
 
 def format_rows(rows: list[dict]) -> str:
     lines = [
-        ('set-up: sign-ins per s', lambda r: r['sign_ins_per_s']),
+        ('set-up: sign-ins / dashboards per s', lambda r: _pair(r['sign_ins_per_s'], r['dashboards_per_s'])),
         ('ring p50 / p99, ms', lambda r: _pair(dig(r, 'latency', 'ring', 'p50_ms'),
                                                dig(r, 'latency', 'ring', 'p99_ms'))),
         ('accept p50 / p99, ms', lambda r: _pair(dig(r, 'latency', 'accept', 'p50_ms'),
                                                  dig(r, 'latency', 'accept', 'p99_ms'))),
         ('latency errors', lambda r: dig(r, 'latency', 'errors')),
-        ('CPU ms per call: apps / clients', lambda r: _pair(dig(r, 'latency', 'cpu_ms_per_call', 'apps'),
-                                                            dig(r, 'latency', 'cpu_ms_per_call', 'clients'))),
+        ('idle cores: apps / redis / clients', lambda r: '/'.join(
+            _fmt(dig(r, 'idle_cpu', 'cores', part)) for part in ('apps', 'redis', 'clients'))),
+        ('CPU ms per call less idle: apps / redis / clients', lambda r: '/'.join(
+            _fmt(dig(r, 'latency', 'net_cpu_ms_per_call', part)) for part in ('apps', 'redis', 'clients'))),
         ('cores during calls: apps / clients / others', lambda r: '/'.join(
             _fmt(_cores(dig(r, 'latency', 'cpu'), part)) for part in ('apps', 'clients', 'others'))),
         ('max sustained calls/s (p99 <= 100 ms)', lambda r: dig(r, 'call_rate', 'max_sustained_per_s')),
+        ('... CPU ms per call there, less idle: apps / redis / clients', lambda r: '/'.join(
+            _fmt(dig(_best_step(r), 'net_cpu_ms_per_call', part)) for part in ('apps', 'redis', 'clients'))),
         ('Redis commands / bytes in / out per call', lambda r: '/'.join(
             _fmt(dig(r, 'redis', key)) for key in ('commands_per_call', 'bytes_in_per_call', 'bytes_out_per_call'))
             if 'redis' in r else None),
@@ -349,6 +377,12 @@ def format_rows(rows: list[dict]) -> str:
                          [[label, *(_fmt(value(row)) if not isinstance(value(row), str) else value(row)
                                     for row in at_n)] for label, value in lines]))
     return '\n\n'.join(out)
+
+
+def _best_step(row: dict) -> dict | None:
+    """The call-rate step whose rate is the highest sustained one."""
+    steps = [step for step in dig(row, 'call_rate', 'steps') or () if step['sustained']]
+    return max(steps, key=lambda step: step['achieved_per_s'], default=None)
 
 
 def _fmt(value: float | None) -> str:
@@ -375,6 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help='call rate: offered calls per second, stepped up in this order')
     parser.add_argument('--step-seconds', type=float, default=10.0, help='call rate: seconds per step (default 10)')
     parser.add_argument('--redis-calls', type=int, default=20, help='Redis: calls counted (default 20; 0: none)')
+    parser.add_argument('--idle-seconds', type=float, default=5.0,
+                        help="seconds of nobody calling, to take every part's idle CPU off per call (default 5)")
     parser.add_argument('--burst-sizes', type=int, nargs='*', default=[1000],
                         help='sizes at which 10 %% more users log in at once (default 1000)')
     parser.add_argument('--name', default=NAME, help=f'results file name (default {NAME})')
@@ -396,10 +432,11 @@ def main(argv: list[str] | None = None) -> dict:
         postgres.stop()
     comparisons = compare(rows)
     print(format_rows(rows))
-    print(table(['N', 'processes', 'ring p50', 'ring p99', 'accept p50', 'accept p99', 'max rate', 'set-up',
-                 'burst settle'],
+    print(table(['N', 'processes', 'ring p50', 'ring p99', 'accept p50', 'accept p99', 'max rate', 'sign-ins/s',
+                 'dashboards/s', 'burst settle'],
                 [[c['n'], c['processes'], c['ring_p50'], c['ring_p99'], c['accept_p50'], c['accept_p99'],
-                  c['max_rate'], c['setup_s'], c['login_burst_settle']] for c in comparisons])
+                  c['max_rate'], c['sign_ins_per_s'], c['dashboards_per_s'], c['login_burst_settle']]
+                 for c in comparisons])
           + '\n(ratios to 1 process)')
     result = {'params': vars(args) | {'out': None}, 'results': rows, 'comparisons': comparisons,
               'targets': targets(comparisons, rows)}

@@ -1,8 +1,8 @@
 """What a call costs Redis: commands (by name), bytes in and out and Redis's CPU per call, across processes.
 
 Redis's own counters (INFO commandstats, stats and cpu) are read before and after a known number of calls, then
-before and after an idle window as long: the processes' heartbeats and timer polls go on whether anyone calls or
-not, and the INFO read itself is counted by Redis too, so the idle window's counts are taken off.
+before and after an idle window: the processes' heartbeats and timer polls go on whether anyone calls or not, so
+the idle rate over the calls' time is taken off, and so is what reading the counters adds (two reads in a row).
 """
 from __future__ import annotations
 
@@ -37,15 +37,19 @@ async def _window(client: redis.Redis, work: Awaitable[int | None]) -> tuple[dic
     return _difference(before, read_counters(client)), seconds, result
 
 
-async def measure(redis_url: str, calls: Callable[[], Awaitable[int]]) -> dict:
-    """Run `calls()` (it returns how many calls it made), then stay idle as long: Redis's work per call."""
+async def measure(redis_url: str, calls: Callable[[], Awaitable[int]], idle_seconds: float = 10.0) -> dict:
+    """Run `calls()` (it returns how many calls it made), then stay idle for `idle_seconds` (at least as long):
+    Redis's work per call, less the idle rate over the calls' time and less the reading itself."""
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     try:
+        reading, _, _ = await _window(client, asyncio.sleep(0))  # what reading the counters adds to them
         busy, seconds, count = await _window(client, calls())
-        idle, _, _ = await _window(client, asyncio.sleep(seconds))
+        idle, idle_for, _ = await _window(client, asyncio.sleep(max(seconds, idle_seconds)))
     finally:
         client.close()
-    per_call = {name: (busy[name] - idle.get(name, 0.0)) / count for name in busy} if count else {}
+    background = {name: (value - reading.get(name, 0.0)) * seconds / idle_for for name, value in idle.items()}
+    busy = {name: value - reading.get(name, 0.0) - background.get(name, 0.0) for name, value in busy.items()}
+    per_call = {name: value / count for name, value in busy.items()} if count else {}
     commands = {name.removeprefix('cmd:'): value for name, value in per_call.items()
                 if name.startswith('cmd:') and round(value, 2)}
     return {
@@ -56,6 +60,6 @@ async def measure(redis_url: str, calls: Callable[[], Awaitable[int]]) -> dict:
         'bytes_in_per_call': per_call.get('total_net_input_bytes'),
         'bytes_out_per_call': per_call.get('total_net_output_bytes'),
         'redis_cpu_ms_per_call': 1000 * per_call['cpu_s'] if count else None,
-        'idle_commands_per_s': sum(value for name, value in idle.items() if name.startswith('cmd:')) / seconds
+        'idle_commands_per_s': sum(value for name, value in background.items() if name.startswith('cmd:')) / seconds
         if seconds else None,
     }
