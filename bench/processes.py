@@ -22,7 +22,9 @@ load of that moment. Each:
 - Redis (bench/redis_cost.py, with Redis): `--redis-calls` calls (ring, accept, hang-up) one after the other:
   Redis commands, bytes and CPU per call;
 - login burst (N in `--burst-sizes`): every dashboard clears its search; 10 % more users (signed in during the
-  set-up) open a dashboard at once; until every dashboard shows them (bench/presence_burst.py's measure).
+  set-up) open a dashboard at once; until every dashboard shows them (bench/presence_burst.py's measure); its
+  floor, once per N: N bare NiceGUI pages open on one process, the burst's pages opened at once, until the last
+  is connected (presence_burst's page floor).
 CPU is read for every part (the processes, Redis, HAProxy, PostgreSQL, this process's synthetic tabs and the rest
 of the machine): on one machine the clients share the cores with what they measure.
 """
@@ -42,7 +44,7 @@ from tests.cluster import STICKY_COOKIE, Cluster
 from tests.postgres_server import PostgresServer
 from ui.components.user_directory import MAX_ROWS
 
-from . import call_rate, redis_cost
+from . import call_rate, presence_burst, redis_cost
 from .app_process import PASSWORD, LoopProbe, new_data_dir, start_app, stop
 from .nicegui_client import (
     HIDE,
@@ -56,7 +58,6 @@ from .nicegui_client import (
     search_directory,
     statuses,
 )
-from .presence_burst import SETTLE_TIMEOUT, Phase, expected_view
 from .report import PartsMeter, dig, gather_limited, ratio, summary_ms, table, target, write_result
 from .ring_latency import AppSide, Samples, calling_pairs, one_call, pair_loop
 
@@ -161,7 +162,7 @@ async def _login_burst(tabs: list[Tab], burst: list[str], browsers: dict[str, ai
     users = burst + [tab.name for tab in tabs]
     online = {tab.name for tab in tabs}
     await gather_limited((search_directory(tab, '', until=lambda t: bool(statuses(t))) for tab in tabs), 16)
-    before = {tab.name: expected_view(tab.name, users, online, MAX_ROWS) for tab in tabs}
+    before = {tab.name: presence_burst.expected_view(tab.name, users, online, MAX_ROWS) for tab in tabs}
     for probe in probes:
         await probe.quiet()
 
@@ -174,8 +175,8 @@ async def _login_burst(tabs: list[Tab], burst: list[str], browsers: dict[str, ai
 
     shown = await gather_limited((shows(tab) for tab in tabs), 64)
     watching = [tab for tab, ok in zip(tabs, shown, strict=True) if ok]  # the others are counted, not watched
-    after = {tab.name: expected_view(tab.name, users, online | set(burst), MAX_ROWS) for tab in watching}
-    phase = Phase([tab.name for tab in watching], {me: {user for user in burst if user in view}
+    after = {tab.name: presence_burst.expected_view(tab.name, users, online | set(burst), MAX_ROWS) for tab in watching}
+    phase = presence_burst.Phase([tab.name for tab in watching], {me: {user for user in burst if user in view}
                                                   for me, view in after.items()},
                   after, delivered=lambda status: status == 'online')
 
@@ -200,7 +201,7 @@ async def _login_burst(tabs: list[Tab], burst: list[str], browsers: dict[str, ai
     meter = deployment.meter()
     started = time.perf_counter()
     arrived = await asyncio.gather(*(arrive(user) for user in burst))
-    await phase.settled(SETTLE_TIMEOUT)
+    await phase.settled(presence_burst.SETTLE_TIMEOUT)
     cpu = meter.stop()
     for tab in watching:
         tab.on_message = None
@@ -426,12 +427,21 @@ def main(argv: list[str] | None = None) -> dict:
         parser.error('needs sizes >= 4, processes >= 1, --active-pairs >= 1, --rounds >= 1 and positive rates')
     args.active_pairs = min(args.active_pairs, min(args.sizes) // 2)
     postgres = PostgresServer()
+    rows, floors = [], []
     try:
-        rows = [run_one(n, processes, args, postgres) for n in args.sizes for processes in args.processes]
+        for n in args.sizes:
+            rows += [run_one(n, processes, args, postgres) for processes in args.processes]
+            if n in args.burst_sizes:
+                print(f'[{NAME}] N={n}: floor of the login burst (bare NiceGUI pages, one process) ...', flush=True)
+                floors.append({'n': n, 'burst': max(1, n // 10), 'bare_pages': asyncio.run(
+                    presence_burst.measure_page_floor(n, max(1, n // 10), pause=1.0))})
     finally:
         postgres.stop()
     comparisons = compare(rows)
     print(format_rows(rows))
+    for floor in floors:
+        print(f'login burst floor at N={floor["n"]}: {floor["burst"]} bare NiceGUI pages opened at once beside '
+              f'{floor["n"]} open, all connected after {_fmt(floor["bare_pages"]["all_connected_s"])} s')
     print(table(['N', 'processes', 'ring p50', 'ring p99', 'accept p50', 'accept p99', 'max rate', 'sign-ins/s',
                  'dashboards/s', 'burst settle'],
                 [[c['n'], c['processes'], c['ring_p50'], c['ring_p99'], c['accept_p50'], c['accept_p99'],
@@ -439,6 +449,7 @@ def main(argv: list[str] | None = None) -> dict:
                  for c in comparisons])
           + '\n(ratios to 1 process)')
     result = {'params': vars(args) | {'out': None}, 'results': rows, 'comparisons': comparisons,
+              'login_burst_floor': floors,
               'targets': targets(comparisons, rows)}
     for check in result['targets']:
         print(f'target {check["name"]}: {_fmt(check["measured"])} (limit {check["limit"]} {check["unit"]}): '

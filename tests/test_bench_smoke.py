@@ -151,6 +151,8 @@ def test_processes_benchmark(tmp_path: Path) -> None:
     redis = rows[1]['redis']
     assert redis['calls'] == 2
     positive(redis['commands_per_call'], redis['bytes_in_per_call'], redis['bytes_out_per_call'])
+    [floor] = document['login_burst_floor']
+    positive(floor['bare_pages']['all_connected_s'])
     [comparison] = document['comparisons']
     positive(comparison['ring_p99'], comparison['accept_p99'])
     assert {check['name'].split(' at ')[0].split(',')[0] for check in document['targets']} >= {
