@@ -18,7 +18,7 @@ from typing import Any
 from .report import summary_ms
 from .ring_latency import CALL_ERRORS, Side, one_call, turn
 
-DEFAULT_RATES = (4.0, 8.0, 12.0, 16.0, 24.0, 32.0, 48.0)
+DEFAULT_RATES = (4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 19.0, 24.0, 30.0, 38.0, 48.0)  # about 1.25x apart
 LIMIT_MS = 100.0
 
 
