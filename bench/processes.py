@@ -264,6 +264,8 @@ async def drive(deployment: Deployment, names: list[str], burst: list[str], args
             result['latency'] = await _latency(sides, args.rounds, args.warmup, args.rate, deployment)
             result['latency']['worst_stall_s'] = max(probe.worst(measured_from) for probe in probes)
             result['call_rate'] = await call_rate.measure(sides, args.rates, args.step_seconds, deployment.meter)
+            for probe in probes:
+                await probe.quiet()  # the last rate step may have left the processes behind
             idle_cores = result['idle_cpu']['cores']
             result['latency']['net_cpu_ms_per_call'] = net_ms_per_call(result['latency'], idle_cores)
             for step in result['call_rate']['steps']:
