@@ -296,11 +296,16 @@ def run_one(n: int, processes: int, args: argparse.Namespace, postgres: Postgres
     # Burst users sort before everyone: rendered on every directory once online (presence_burst's worst case).
     burst = [f'a{number:04d}' for number in range(max(1, n // 10))] if n in args.burst_sizes else []
     print(f'[{NAME}] N={n}, {processes} process{"es" if processes > 1 else ""} ...', flush=True)
-    deployment = Deployment(processes, burst + names, postgres)
+    deployment = None
     try:
+        deployment = Deployment(processes, burst + names, postgres)
         return {'n': n, 'processes': processes, **asyncio.run(drive(deployment, names, burst, args))}
+    except Exception as error:  # one size that breaks must not lose the others' results: reported, not hidden
+        print(f'  failed: {type(error).__name__}: {error}', flush=True)
+        return {'n': n, 'processes': processes, 'error': f'{type(error).__name__}: {str(error)[:2000]}'}
     finally:
-        deployment.stop()
+        if deployment is not None:
+            deployment.stop()
 
 
 def compare(rows: list[dict]) -> list[dict]:
@@ -318,8 +323,8 @@ def compare(rows: list[dict]) -> list[dict]:
                                                                         dig(one, 'latency', metric, q))
         comparison['max_rate'] = ratio(dig(row, 'call_rate', 'max_sustained_per_s'),
                                        dig(one, 'call_rate', 'max_sustained_per_s'))
-        comparison['sign_ins_per_s'] = ratio(row['sign_ins_per_s'], one['sign_ins_per_s'])
-        comparison['dashboards_per_s'] = ratio(row['dashboards_per_s'], one['dashboards_per_s'])
+        comparison['sign_ins_per_s'] = ratio(row.get('sign_ins_per_s'), one.get('sign_ins_per_s'))
+        comparison['dashboards_per_s'] = ratio(row.get('dashboards_per_s'), one.get('dashboards_per_s'))
         comparison['login_burst_settle'] = ratio(dig(row, 'login_burst', 'settle_s'),
                                                  dig(one, 'login_burst', 'settle_s'))
         comparisons.append(comparison)
@@ -352,7 +357,7 @@ def _cores(cpu: dict | None, part: str) -> float | None:
 
 def format_rows(rows: list[dict]) -> str:
     lines = [
-        ('set-up: sign-ins / dashboards per s', lambda r: _pair(r['sign_ins_per_s'], r['dashboards_per_s'])),
+        ('set-up: sign-ins / dashboards per s', lambda r: _pair(r.get('sign_ins_per_s'), r.get('dashboards_per_s'))),
         ('ring p50 / p99, ms', lambda r: _pair(dig(r, 'latency', 'ring', 'p50_ms'),
                                                dig(r, 'latency', 'ring', 'p99_ms'))),
         ('accept p50 / p99, ms', lambda r: _pair(dig(r, 'latency', 'accept', 'p50_ms'),
@@ -372,6 +377,7 @@ def format_rows(rows: list[dict]) -> str:
             if 'redis' in r else None),
         ('login burst settle s', lambda r: dig(r, 'login_burst', 'settle_s')),
         ('dropped sockets / reloads', lambda r: _pair(r.get('dropped_sockets'), r.get('page_reloads'))),
+        ('failed', lambda r: r.get('error', '')[:60] or None),
     ]
     out = []
     for n in dict.fromkeys(row['n'] for row in rows):
