@@ -28,7 +28,7 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
 import redis
-from nicegui import Client, app, background_tasks, core, ui
+from nicegui import Client, app, background_tasks, core, run, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -120,11 +120,14 @@ class SignIns:
         return client_id not in self._ended
 
     # ---- in HTTP requests ----
-    def hop(self, request: Request) -> RedirectResponse:
-        """GET /session?ticket=...: a new browser id, signed in as the ticket says (or signed out)."""
+    async def hop(self, request: Request) -> RedirectResponse:
+        """GET /session?ticket=...: a new browser id, signed in as the ticket says (or signed out).
+
+        A coroutine, so the in-process tickets change only on the event loop: FastAPI runs a plain function in a
+        thread, where it raced the sweep of expired tickets at a sign-in ("dictionary changed size")."""
         ticket = request.query_params.get('ticket', '')
         if self._shared is not None:
-            return self._shared_hop(request, ticket)
+            return await run.io_bound(self._shared_hop, request, ticket)  # Redis calls block
         browser, username, expiry = self._tickets.get(ticket, ('', '', 0.0))
         if browser != request.session.get('id') or expiry < time.monotonic():
             return RedirectResponse('/', status_code=303)  # a stale, foreign or reused ticket changes nothing
