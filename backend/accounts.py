@@ -187,6 +187,12 @@ class Accounts:
     def add_demo_person(self, username: str, display_name: str = '') -> Account:
         """The demo person of that name, created without a usable password if missing. An account registered
         with a password is never turned into one (anyone could then sign in as its owner)."""
+        try:
+            return self._add_demo_person(username, display_name)
+        except IntegrityError:  # another process on the same database created them at the same moment
+            return self._add_demo_person(username, display_name)
+
+    def _add_demo_person(self, username: str, display_name: str) -> Account:
         with self._sessions() as session:
             user = session.scalar(select(User).where(User.username_key == username.lower()))
             if user is None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
-from backend.accounts import WRONG_CREDENTIALS, AccountError, Accounts
+from backend.accounts import WRONG_CREDENTIALS, Account, AccountError, Accounts
 from backend.database import create_database, dispose
 from backend.login_throttle import LoginThrottle
 from backend.settings import PROJECT_DIR, SettingsError, load_settings
@@ -81,3 +83,18 @@ def test_main_refuses_demo_users_naming_a_registered_account(tmp_path):
 def test_main_refuses_a_bad_entry_with_one_line(tmp_path):
     assert_one_line_refusal(run_main(tmp_path, PORT='8080', DEMO_USERS='alice,al ice'), 'DEMO_USERS', "'al ice'")
     assert not (tmp_path / 'data').exists()
+
+
+def test_two_processes_starting_at_once_both_find_the_demo_person(database_url):
+    """Each process of a cluster adds DEMO_USERS at start-up: the one that loses the race finds the other's."""
+    first, second = create_database(database_url), create_database(database_url)
+    raced: list[Account] = []
+
+    def meanwhile(*_) -> None:  # between the second's look-up and its insert
+        if not raced:
+            raced.append(Accounts(first).add_demo_person('alice'))
+    event.listen(second, 'before_flush', meanwhile)
+    assert Accounts(second).add_demo_person('alice', 'Alice') == replace(raced[0], display_name='Alice')
+    assert [account.username for account in Accounts(first).all()] == ['alice']
+    for sessions in (first, second):
+        dispose(sessions)
