@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tokens import build_rtc_token, build_rtm_token
 
-from .call_registry import ACTIVE, CONNECTING, RINGING, CallRegistry
+from .call_registry import ACTIVE, CONNECTING, RINGING, CallRegistry, StoreUnavailable
 
 # A shared screen joins the channel as a user of its own (Agora RTC publishes one video track per client, and the
 # sharer's camera stays on): the sharer's uid with this mark, which no username or account id can have.
@@ -44,7 +44,10 @@ class AgoraCredentials:
 
     def rtc(self, call_id: str, user: str, *, screen: bool = False) -> RtcGrant:
         """A token to join (and publish in) the channel of `call_id` as `user`, or as `user`'s shared screen."""
-        call = self._calls.get(call_id)
+        try:
+            call = self._calls.get(call_id)
+        except StoreUnavailable:  # Redis lost: the call ends for this process's tabs (backend/redis_outage.py)
+            raise CredentialRefused('RTC tokens wait until the server has reconnected.') from None
         early = self._calls.connect_while_ringing
         if call is None or call.state not in ((RINGING, CONNECTING, ACTIVE) if early else (CONNECTING, ACTIVE)):
             raise CredentialRefused('RTC tokens are only for calls that are still live.' if early

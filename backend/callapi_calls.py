@@ -21,7 +21,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 
-from .call_registry import ENDED, RINGING, VIDEO, VOICE, Call, CallRefused, CallRegistry, EndReason
+from .call_registry import ENDED, RINGING, VIDEO, VOICE, Call, CallRefused, CallRegistry, EndReason, StoreUnavailable
 from .callapi_message import BY_APP, BY_PERSON, CallAction, CallMessage, MessageError, decode
 from .decline_reply import peer_reply
 
@@ -62,6 +62,10 @@ class CallApiCalls:
             return None
         try:
             return self._act(me, peer, message)
+        except StoreUnavailable:  # Redis lost: this process's calls have ended (backend/redis_outage.py)
+            log.warning('CallAPI message %s from %s to %s for call %s ignored: the server lost Redis',
+                        message.action.name, peer, me, message.call_id)
+            return None
         except CallRefused as refusal:
             # Between two ringboard users each step reaches the registry first and its message arrives after it:
             # nothing to do, and nothing to warn about.

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 from .agora_credentials import CredentialRefused
-from .call_registry import CallRegistry
+from .call_registry import CallRegistry, StoreUnavailable
 
 
 def turn_credential(secret: str, user: str, expires: int) -> tuple[str, str]:
@@ -38,7 +38,10 @@ class IceConfig:
 
     def for_call(self, call_id: str, user: str) -> dict:
         """The RTCConfiguration for `user`'s peer connection in `call_id` (`iceServers`, `iceTransportPolicy`)."""
-        call = self._calls.get(call_id)
+        try:
+            call = self._calls.get(call_id)
+        except StoreUnavailable:  # Redis lost: the call ends for this process's tabs (backend/redis_outage.py)
+            raise CredentialRefused('TURN credentials wait until the server has reconnected.') from None
         if call is None or not call.live:
             raise CredentialRefused('TURN credentials are only for calls that are still live.')
         if user not in (call.caller, call.callee):

@@ -11,9 +11,32 @@ trip per page request.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from typing import ParamSpec, TypeVar
+
+import redis
 
 from .redis_call_store import connect
+
+
+class SignInsUnavailable(ConnectionError):
+    """Redis does not answer: no sign-in can be checked, made or ended until it does (nothing is lost: they stay
+    in Redis)."""
+
+
+Params, Result = ParamSpec('Params'), TypeVar('Result')
+
+
+def _answering(method: Callable[Params, Result]) -> Callable[Params, Result]:
+    """A lost Redis reaches the pages as one exception they say plainly, not as an error page."""
+    @functools.wraps(method)
+    def run(*args: Params.args, **kwargs: Params.kwargs) -> Result:
+        try:
+            return method(*args, **kwargs)
+        except redis.RedisError as error:
+            raise SignInsUnavailable(str(error) or type(error).__name__) from error
+    return run
 
 
 class SharedSignIns:
@@ -26,9 +49,11 @@ class SharedSignIns:
         return f'{self._prefix}{kind}:{name}'
 
     # ---- sign-ins ----
+    @_answering
     def username(self, browser: str) -> str | None:
         return self._redis.get(self._key('sign-in', browser)) if browser else None
 
+    @_answering
     def usernames(self, browsers: Iterable[str]) -> dict[str, str | None]:
         """Who is signed in with each of `browsers` (None: nobody any more), in one round trip."""
         browsers = list(browsers)
@@ -37,6 +62,7 @@ class SharedSignIns:
         names = self._redis.mget([self._key('sign-in', browser) for browser in browsers])
         return dict(zip(browsers, names, strict=True))
 
+    @_answering
     def sign_in(self, browser: str, username: str) -> None:
         index = self._key('sign-ins-of', username.lower())
         with self._redis.pipeline() as pipe:
@@ -45,9 +71,11 @@ class SharedSignIns:
             pipe.expire(index, self._lifetime)  # outlives every sign-in it lists
             pipe.execute()
 
+    @_answering
     def sign_out(self, browser: str) -> None:
         self._redis.delete(self._key('sign-in', browser))
 
+    @_answering
     def sign_out_others(self, username: str, keep: str | None) -> None:
         """End every sign-in of `username` except the one of browser `keep`."""
         index = self._key('sign-ins-of', username.lower())
@@ -59,10 +87,12 @@ class SharedSignIns:
                 pipe.execute()
 
     # ---- the hop's one-time steps ----
+    @_answering
     def put_ticket(self, ticket: str, browser: str, username: str, seconds: float) -> None:
         """A ticket for browser `browser` that signs it in as `username` ('': signs it out)."""
         self._redis.set(self._key('ticket', f'{browser}:{ticket}'), username, px=int(seconds * 1000))
 
+    @_answering
     def take_ticket(self, ticket: str, browser: str) -> str | None:
         """The username ('' for a sign-out) of `browser`'s ticket if not used yet and not expired; used up now.
         Another browser's guess finds nothing and leaves the ticket to its owner."""

@@ -2,7 +2,8 @@
 (tests/cluster.py), each person's browser (a Chromium context) kept on one process by the proxy's cookie: presence
 both ways, a video call and its hang-up across them, every tab ringing with the callee's tabs on both processes and
 the first accept winning, glare across them, a cancel racing an accept, a process killed mid-call and mid-ring, and
-Redis stopped and started again while they run. (A restart of every process: tests/test_browser_cluster.py.)"""
+Redis stopped and started again while they run (signing in waits, in plain words; in the Agora modes too). A restart
+of every process: tests/test_browser_cluster.py."""
 from __future__ import annotations
 
 import time
@@ -11,9 +12,13 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from ui.session import SIGN_IN_PAUSED
+
 from .browser import PEER_RECORDER, by_testid
 from .cluster import STICKY_COOKIE, Cluster
+from .fake_agora_cloud import FakeAgoraCloud
 from .isolated_settings import isolate_settings
+from .test_browser_agora_mode import APP_ID, CERTIFICATE, wait_until_connected
 from .test_browser_video_call import wait_until_both_play
 
 pytestmark = pytest.mark.browser
@@ -242,12 +247,43 @@ def test_a_caller_process_killed_mid_ring_ends_the_ringing_and_its_presence(clus
     expect(by_testid(carol, 'status-bob')).to_have_text('online')  # not left busy
 
 
-def test_redis_lost_while_running_says_so_ends_the_call_and_recovers(cluster, open_page):
+def test_redis_lost_while_running_says_so_ends_the_call_and_recovers(cluster, open_page, chromium):
     alice, bob = open_page(cluster, 0, 'alice'), open_page(cluster, 1, 'bob')
     see_each_other({'alice': alice, 'bob': bob})
     ring_and_accept(alice, bob, 'bob', 'alice')
 
     cluster.redis.stop()
+    redis_lost_ends_the_call(alice, bob)
+
+    # Sign-ins live in Redis: the login page says plainly that signing in waits, and nothing is lost.
+    visitor = chromium.new_context().new_page()  # not signed in: asks for the dashboard through the other process
+    visitor.context.add_cookies([cluster.sticky_cookie(1)])
+    visitor.goto(f'{cluster.url}/')
+    expect(visitor).to_have_url(f'{cluster.url}/login')
+    expect(by_testid(visitor, 'auth-error')).to_have_text(SIGN_IN_PAUSED)
+    by_testid(visitor, 'demo-login-carol').click()
+    expect(by_testid(visitor, 'auth-error')).to_have_text(SIGN_IN_PAUSED)
+    expect(visitor).to_have_url(f'{cluster.url}/login')
+    bob.reload()  # signed in, but that cannot be checked now: the login page says so
+    expect(bob).to_have_url(f'{cluster.url}/login')
+    expect(by_testid(bob, 'auth-error')).to_have_text(SIGN_IN_PAUSED)
+
+    cluster.start_redis_again()  # with what it had
+    expect(by_testid(bob, 'me')).to_have_text('bob')  # his login page went on to the dashboard: still signed in
+    expect(by_testid(visitor, 'auth-error')).to_be_hidden()
+    by_testid(visitor, 'demo-login-carol').click()
+    expect(by_testid(visitor, 'me')).to_have_text('carol')
+    visitor.context.close()
+    for page, peer in ((alice, 'bob'), (bob, 'alice')):
+        expect(by_testid(page, 'reconnecting')).to_be_hidden()
+        expect(by_testid(page, f'status-{peer}')).to_have_text('online')
+    ring_and_accept(alice, bob, 'bob', 'alice')  # the call it kept was ended there too: nobody is busy
+    by_testid(alice, 'hang-up').click()
+    expect(by_testid(bob, 'call-notice')).to_contain_text('alice hung up')
+
+
+def redis_lost_ends_the_call(alice: Page, bob: Page) -> None:
+    """Both pages say Redis is lost, the call ends with that reason, and a new call is refused in plain words."""
     for page in (alice, bob):
         expect(by_testid(page, 'reconnecting')).to_be_visible()
         expect(by_testid(page, 'call-notice')).to_have_text(
@@ -258,10 +294,25 @@ def test_redis_lost_while_running_says_so_ends_the_call_and_recovers(cluster, op
     expect(by_testid(alice, 'call-notice')).to_have_text(
         'Calls are paused while the server reconnects. Try again in a moment.')
 
-    cluster.start_redis_again()  # with what it had
-    for page, peer in ((alice, 'bob'), (bob, 'alice')):
-        expect(by_testid(page, 'reconnecting')).to_be_hidden()
-        expect(by_testid(page, f'status-{peer}')).to_have_text('online')
-    ring_and_accept(alice, bob, 'bob', 'alice')  # the call it kept was ended there too: nobody is busy
-    by_testid(alice, 'hang-up').click()
-    expect(by_testid(bob, 'call-notice')).to_contain_text('alice hung up')
+
+@pytest.mark.parametrize('signaling', ['agora-rtm', 'agora-signaling'])
+def test_redis_lost_in_agora_mode_says_so_and_recovers(start_cluster, open_page, tmp_path, signaling):
+    with FakeAgoraCloud() as cloud:
+        cluster = start_cluster(DEMO_USERS=PEOPLE, redis_on_disk=True, SIGNALING=signaling, AGORA_APP_ID=APP_ID,
+                                AGORA_APP_CERTIFICATE=CERTIFICATE, AGORA_SDK_URL=str(cloud.sdk_folder(tmp_path)))
+        alice, bob = open_page(cluster, 0, 'alice'), open_page(cluster, 1, 'bob')
+        see_each_other({'alice': alice, 'bob': bob})  # from Agora's presence
+        ring_and_accept(alice, bob, 'bob', 'alice')
+        wait_until_connected(alice, bob)  # joined the call's Agora channel with tokens of this cluster
+
+        cluster.redis.stop()
+        redis_lost_ends_the_call(alice, bob)
+        cluster.start_redis_again()
+        for page in (alice, bob):
+            expect(by_testid(page, 'reconnecting')).to_be_hidden()
+        ring_and_accept(alice, bob, 'bob', 'alice')
+        wait_until_connected(alice, bob)
+        by_testid(alice, 'hang-up').click()
+        expect(by_testid(bob, 'call-notice')).to_contain_text('alice hung up')
+    for app in cluster.apps:
+        assert 'Traceback' not in app.log(), app.log()

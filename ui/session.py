@@ -15,7 +15,9 @@ other browser of a user (a password change).
 With `REDIS_URL` several processes serve one set of users: the sign-ins, keyed by browser id, and the hop's
 tickets live in Redis (backend/shared_sign_ins.py) instead of the user storage, so a sign-in made through one
 process holds on every other. Each process ends its own open pages of a sign-in that ended elsewhere within
-`SWEEP_SECONDS`, by checking them all against Redis in one round trip.
+`SWEEP_SECONDS`, by checking them all against Redis in one round trip. While Redis does not answer no sign-in can be
+checked, made or ended: a page that needs one goes to the login page, which says so (`SIGN_IN_PAUSED`), and the
+sign-ins are there again once Redis is back.
 """
 from __future__ import annotations
 
@@ -27,13 +29,12 @@ import uuid
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
-import redis
 from nicegui import Client, app, background_tasks, core, run, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from backend.shared_sign_ins import SharedSignIns
+from backend.shared_sign_ins import SharedSignIns, SignInsUnavailable
 
 from .branding import LOGO_ROUTE
 from .health import HEALTH_PATH
@@ -46,6 +47,9 @@ HOP_SECONDS = 30.0  # a ticket, and a new browser id's sign-in, wait this long t
 CLOSE_AFTER = 1.0  # seconds an ended page has to go to /login before its socket is closed
 SIGNED_OUT = 'signed_out'  # app.storage.general: username -> when every earlier sign-in of it ended
 SWEEP_SECONDS = 1.0  # with REDIS_URL: how often a process looks for its pages of sign-ins ended elsewhere
+SIGN_IN_PAUSED = ('Signing in is briefly unavailable while the server reconnects. Nothing is lost: '
+                  'try again in a moment.')
+SIGN_OUT_PAUSED = 'Signing out is briefly unavailable while the server reconnects: try again in a moment.'
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class SignIns:
         self._pages: dict[str, SignedInPage] = {}  # client id -> each open page of a sign-in
         self._ended: set[str] = set()  # pages whose sign-in ended, until NiceGUI deletes them
         self._shared: SharedSignIns | None = None
+        self._owed: dict[str, str | None] = {}  # username -> browser kept: other sign-ins to end once Redis answers
 
     def share(self, shared: SharedSignIns) -> None:
         """With REDIS_URL: keep the sign-ins and tickets in Redis, for every process."""
@@ -69,6 +74,7 @@ class SignIns:
 
     # ---- in a page or its events ----
     def current_username(self) -> str | None:
+        """Raises `SignInsUnavailable` while the shared sign-ins (Redis) do not answer."""
         if self._shared is not None:
             return self._shared.username(app.storage.browser.get('id', ''))
         stored = app.storage.user
@@ -78,15 +84,20 @@ class SignIns:
         return username
 
     def page_user(self, client: Client) -> str | None:
-        """The signed-in user of the page being built; the page then ends with the sign-in."""
-        username = self.current_username()
+        """The signed-in user of the page being built; the page then ends with the sign-in. None also while the
+        shared sign-ins do not answer: the page goes to the login page, which says so."""
+        try:
+            username = self.current_username()
+        except SignInsUnavailable:
+            return None
         if username is not None:
             self._pages[client.id] = SignedInPage(app.storage.browser['id'], username, app.storage.user)
             client.on_delete(lambda: (self._pages.pop(client.id, None), self._ended.discard(client.id)))
         return username
 
     def log_in(self, username: str) -> None:
-        """After the password check: on through the hop, which gives this browser a new id that is signed in."""
+        """After the password check: on through the hop, which gives this browser a new id that is signed in.
+        Raises `SignInsUnavailable` while the shared sign-ins do not answer."""
         ui.navigate.to(f'{HOP_PATH}?ticket={self._ticket(app.storage.browser["id"], username)}')
 
     def log_out(self) -> None:
@@ -97,10 +108,17 @@ class SignIns:
             ui.navigate.to('/login')
             return
         if self._shared is not None:
-            self._shared.sign_out(page.browser)
+            try:
+                self._shared.sign_out(page.browser)
+            except SignInsUnavailable:  # still signed in everywhere: say so rather than pretend
+                ui.notify(SIGN_OUT_PAUSED, type='warning')
+                return
         page.storage.clear()  # now, whether or not this browser follows the hop
         self._end_pages(lambda other: other.browser == page.browser, current=ui.context.client.id)
-        ui.navigate.to(f'{HOP_PATH}?ticket={self._ticket(page.browser, "")}')
+        try:
+            ui.navigate.to(f'{HOP_PATH}?ticket={self._ticket(page.browser, "")}')
+        except SignInsUnavailable:  # signed out already; the browser keeps its (now empty) id
+            ui.navigate.to('/login')
 
     def end_other_sign_ins(self, username: str) -> None:
         """Sign `username` out of every other browser (e.g. after a password change); this one stays signed in."""
@@ -111,7 +129,8 @@ class SignIns:
         if page is not None:
             page.storage['since'] = now
         if self._shared is not None:
-            self._shared.sign_out_others(username, keep=browser)
+            self._owed[username] = browser
+            self._pay_owed()
         self._end_pages(lambda other: other.username == username and other.browser != browser,
                         current=ui.context.client.id)
 
@@ -142,15 +161,18 @@ class SignIns:
 
     def _shared_hop(self, request: Request, ticket: str) -> RedirectResponse:
         old_id = request.session.get('id', '')
-        username = self._shared.take_ticket(ticket, browser=old_id)
-        if username is None:
-            return RedirectResponse('/', status_code=303)
-        self._shared.sign_out(old_id)
-        request.session['id'] = new_id = str(uuid.uuid4())
-        if not username:
+        try:
+            username = self._shared.take_ticket(ticket, browser=old_id)
+            if username is None:
+                return RedirectResponse('/', status_code=303)
+            self._shared.sign_out(old_id)
+            new_id = str(uuid.uuid4())
+            if username:
+                self._shared.sign_in(new_id, username)
+        except SignInsUnavailable:  # the login page says so
             return RedirectResponse('/login', status_code=303)
-        self._shared.sign_in(new_id, username)
-        return RedirectResponse('/', status_code=303)
+        request.session['id'] = new_id
+        return RedirectResponse('/' if username else '/login', status_code=303)
 
     def arrive(self, request: Request) -> None:
         """The first request of a browser id that the hop signed in: its user storage exists only now."""
@@ -174,16 +196,28 @@ class SignIns:
         self._tickets[ticket] = (browser, username, now + HOP_SECONDS)
         return ticket
 
+    def _pay_owed(self) -> None:
+        """End the other sign-ins that password changes asked to end, once Redis answers (the sweep asks again)."""
+        for username, keep in list(self._owed.items()):
+            try:
+                self._shared.sign_out_others(username, keep=keep)
+            except SignInsUnavailable as error:
+                log.warning('could not end the other sign-ins of %s yet: %s', username, error)
+                return
+            del self._owed[username]
+
     async def sweep(self) -> None:
-        """With REDIS_URL, for good: end this process's pages whose sign-in ended through another process."""
+        """With REDIS_URL, for good: end this process's pages whose sign-in ended through another process (and
+        the other sign-ins a password change asked to end while Redis did not answer)."""
         while True:
             await asyncio.sleep(SWEEP_SECONDS)
+            self._pay_owed()
             pages = {client_id: page for client_id, page in self._pages.items() if client_id not in self._ended}
             if not pages:
                 continue
             try:
                 signed_in = self._shared.usernames({page.browser for page in pages.values()})
-            except redis.RedisError as error:
+            except SignInsUnavailable as error:
                 log.warning('could not check the sign-ins in Redis: %s', error)
                 continue
             self._end_pages(lambda page, signed_in=signed_in: signed_in[page.browser] != page.username, current=None)
@@ -225,6 +259,13 @@ class LoginRequired(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next):
         sign_ins.arrive(request)
         path = request.url.path
-        if path not in OPEN_PATHS and not path.startswith('/_nicegui') and current_username() is None:
+        if path not in OPEN_PATHS and not path.startswith('/_nicegui') and not _signed_in():
             return RedirectResponse('/login')
         return await call_next(request)
+
+
+def _signed_in() -> bool:
+    try:
+        return current_username() is not None
+    except SignInsUnavailable:  # the login page says so
+        return False

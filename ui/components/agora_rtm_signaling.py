@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from backend.call_registry import ENDED, RINGING, Call, CallKind, CallRefused, CallRegistry
+from backend.call_registry import ENDED, RINGING, Call, CallKind, CallRefused, CallRegistry, StoreUnavailable
 
 from .agora_rtm_session import AgoraRtmSession
 from .call_signaling import CallSignaling
@@ -59,6 +59,13 @@ class AgoraRtmSignaling(CallSignaling):
         self._delivered.discard(call.id)
 
     def _invitation_delivered(self, call_id: str, caller: str, channel: str, kind: str) -> None:
+        try:
+            self._check_invitation(call_id, caller, channel, kind)
+        except StoreUnavailable:  # Redis lost: no call can ring here until it is back (the page says so)
+            log.warning('%s refused an invitation from %s for call %s: the server lost Redis', self.me, caller, call_id)
+            self._session.refuse(call_id, 'reconnecting')
+
+    def _check_invitation(self, call_id: str, caller: str, channel: str, kind: str) -> None:
         call = self._calls.get(call_id)
         if call is None or call.callee != self.me or call.caller != caller or call.channel != channel \
                 or call.kind != kind:

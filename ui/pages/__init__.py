@@ -13,7 +13,7 @@ from .register import register_page
 
 def register_pages(services: Services, live: LiveUpdates) -> None:
     passwords = PasswordWork()
-    login_page(services, passwords)
+    login_page(services, passwords, live)
     register_page(services, passwords)
     dashboard_page(services, live)
     account_page(services, passwords)
