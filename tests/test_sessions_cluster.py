@@ -81,3 +81,32 @@ async def test_an_account_made_through_one_process_is_in_the_other_process_direc
             await alice.wait_for(lambda tab: tab.has('user-bob'), what='bob in the directory on the other process')
         finally:
             await alice.close()
+
+
+async def test_with_redis_lost_a_sign_in_check_sends_to_the_login_page_and_a_password_change_waits_for_it(
+        start_cluster):
+    cluster = start_cluster(redis_on_disk=True)  # a deployed Redis keeps its sign-ins
+    one, two = (app.url for app in cluster.apps)
+    async with http_session() as http:
+        changing = await register(one, http, 'alice')
+        other = await log_in(two, http, 'alice')
+        elsewhere = await open_dashboard(two, http, 'alice', other)
+        account = Tab(one, http, cookie=changing, name='alice')
+        await account.open('/account')
+        try:
+            cluster.redis.stop()
+            assert await page_status(two, http, other) == (307, '/login')  # not an error page: the login page says why
+            await account.type('password-current', PASSWORD)
+            await account.type('password-new', 'a new password 2')
+            await account.click('password-save')
+            await account.wait_for(lambda tab: (tab.text('account-notice') or '').startswith('Password changed'),
+                                   what='the password changed')
+            cluster.start_redis_again()
+            await elsewhere.wait_for(lambda tab: tab.navigated_to == '/login', what='the other browser sent away')
+            assert await page_status(two, http, other) == (307, '/login')
+            assert await page_status(two, http, changing) == (200, None)  # kept through the outage
+        finally:
+            await account.close()
+            await elsewhere.close()
+    for app in cluster.apps:
+        assert 'Traceback' not in app.log(), app.log()
