@@ -212,15 +212,19 @@ def cluster(start_cluster) -> Iterator[Cluster]:
 
 def test_a_process_killed_mid_call_ends_the_call_and_its_browser_moves_on(cluster, open_page):
     alice, bob = open_page(cluster, 0, 'alice'), open_page(cluster, 1, 'bob')
+    bob_elsewhere = open_page(cluster, 0, 'bob')  # another browser of bob's, on the surviving process
     carol = open_page(cluster, 0, 'carol')  # watches both from the surviving process
     see_each_other({'alice': alice, 'bob': bob})
     ring_and_accept(alice, bob, 'bob', 'alice')
+    expect(bob_elsewhere.get_by_text('In a call with alice in another tab')).to_be_visible()
     expect(by_testid(carol, 'status-bob')).to_have_text('busy')
 
     cluster.kill(1)  # SIGKILL: bob's process says nothing to anyone
     expect(by_testid(alice, 'call-notice')).to_have_text('Lost the connection to bob. The call ended.',
                                                          timeout=PROCESS_DEATH_NOTICED)
     expect(by_testid(alice, 'call-view')).to_have_count(0)
+    expect(bob_elsewhere.get_by_text('In a call with alice in another tab')).to_have_count(0)
+    expect(by_testid(bob_elsewhere, 'call-notice')).to_contain_text('The call ended.')
     # bob's page lost its process: the proxy sends his browser to the other one, where his sign-in holds.
     expect(by_testid(bob, 'me')).to_have_text('bob', timeout=PROCESS_DEATH_NOTICED)
     assert process_of(bob) == 'app1'
