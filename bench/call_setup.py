@@ -297,8 +297,8 @@ def format_result(result: dict) -> str:
         ['', 'callee p50', 'callee p95', 'caller p50', 'caller p95', 'both p50', 'both p95', 'calls', 'failed'],
         [['app', *(voice[side][stat] for side in SIDES for stat in ('p50_ms', 'p95_ms')), voice['both']['count'],
           voice['failed_calls']]])
-    costs = [[f'{key[-2:]}, {tabs.replace("_", " ")}', cost['browser_cpu_share'], cost['caller_sent_kbit_s'],
-              cost['callee_received_kbit_s']]
+    costs = [[f'{key.removeprefix("app_instant_")}, {tabs.replace("_", " ")}', cost['browser_cpu_share'],
+              cost['caller_sent_kbit_s'], cost['callee_received_kbit_s']]
              for key in ('app_instant_on', 'app_instant_off') if 'ringing' in result[key]
              for tabs, cost in result[key]['ringing'].items()]
     if costs:

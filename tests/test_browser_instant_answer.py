@@ -41,6 +41,15 @@ MEDIA_REPORT = '''async () => {
   return report;
 }'''
 LIVE_MEDIA = 'window.__mediaOpened.filter(s => s.getTracks().some(t => t.readyState === "live")).length'
+# Click accept (if the banner is there) and say whether the caller's video plays right away, in the click's own task:
+# before any answer from the server could have come.
+ACCEPT_SHOWS_CALLER = '''() => {
+  const accept = document.querySelector('[data-testid="accept-call"]');
+  if (!accept) return null;
+  accept.click();
+  const video = document.querySelector('video[data-testid="remote-video"]');
+  return !!(video && video.srcObject && video.isConnected);
+}'''
 INSTANT = [pytest.param('on', id='instant'), pytest.param('off', id='after-accept')]
 
 
@@ -100,7 +109,7 @@ def test_the_callee_sends_and_shows_nothing_before_the_accept(start_app, chromiu
         assert bob.evaluate('window.__peerConnections.length') == 0
     nothing_of_bob_before_the_accept(bob)
 
-    by_testid(bob, 'accept-call').click()
+    assert bob.evaluate(ACCEPT_SHOWS_CALLER) is (instant == 'on')  # pre-connected: shown at the click, in the browser
     wait_until_both_play(alice, bob)
     assert [page.evaluate('window.__peerConnections.length') for page in (alice, bob)] == [1, 1]  # no new connection
     bob.wait_for_function(f'async () => ({MEDIA_REPORT})().then(r => r.bytesSent > 0 && r.opened === 1)')
@@ -151,7 +160,7 @@ def test_the_first_tab_to_accept_keeps_its_connection_and_the_others_close_their
         for bob in bobs:
             nothing_of_bob_before_the_accept(bob)
     answering, other = bobs[1], bobs[0]
-    by_testid(answering, 'accept-call').click()
+    by_testid(answering, 'accept-call').press('Enter')  # the keyboard accepts as the click does
     wait_until_both_play(alice, answering)
     expect(by_testid(other, 'call-notice')).to_contain_text('another tab')
     other.wait_for_function('() => window.__peerConnections.every(pc => pc.connectionState === "closed")')
@@ -162,6 +171,41 @@ def test_the_first_tab_to_accept_keeps_its_connection_and_the_others_close_their
     assert answering.evaluate('window.__peerConnections.length') == 1
     by_testid(answering, 'hang-up').click()
     for page in (alice, answering):
+        expect(by_testid(page, 'history-item')).to_contain_text('Completed', timeout=20_000)
+    assert 'Traceback' not in app.log()
+    for context in contexts:
+        context.close()
+
+
+def test_a_tab_whose_accept_came_second_shows_no_call_and_releases_its_camera(start_app, chromium):
+    """Both ringing tabs show the caller and open the camera at their click; the server lets the first accept win and
+    the other tab takes back what its click started."""
+    app, contexts, alice, bobs = people(start_app, chromium, 'on', bob_tabs=2)
+    by_testid(alice, 'call-bob').click()
+    for bob in bobs:
+        expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+    wait_until_preconnected(alice, bobs)
+    # Both click at the same moment of the browser's one clock: each banner is still up at its click
+    at = max(bob.evaluate('performance.timeOrigin + performance.now()') for bob in bobs) + 300
+    for bob in bobs:
+        bob.evaluate(f'''at => setTimeout(() => window.__accepted = ({ACCEPT_SHOWS_CALLER})(),
+                                          at - performance.timeOrigin - performance.now())''', at)
+    for bob in bobs:
+        bob.wait_for_function('() => window.__accepted !== undefined')
+        assert bob.evaluate('window.__accepted') is True  # shown at its click, before the server's answer
+    bobs[0].wait_for_function('''() => document.querySelector('[data-testid="call-view"]')
+        || document.querySelector('[data-testid="call-notice"]').textContent.includes("another tab")''')
+    winner, loser = bobs if by_testid(bobs[0], 'call-view').count() else bobs[::-1]
+    wait_until_both_play(alice, winner)
+    expect(by_testid(loser, 'call-notice')).to_contain_text('another tab')
+    expect(by_testid(loser, 'call-view')).to_have_count(0)
+    expect(loser.locator('[data-testid="remote-video"], [data-testid="incoming-call"]')).to_have_count(0)
+    # its camera was opened at its click, and is released
+    loser.wait_for_function(f'() => window.__mediaOpened.length === 1 && {LIVE_MEDIA} === 0')
+    loser.wait_for_function('() => window.__peerConnections.every(pc => pc.connectionState === "closed")')
+    assert winner.evaluate('window.__mediaOpened.length') == 1  # once, at its click: the call view took it over
+    by_testid(winner, 'hang-up').click()
+    for page in (alice, winner):
         expect(by_testid(page, 'history-item')).to_contain_text('Completed', timeout=20_000)
     assert 'Traceback' not in app.log()
     for context in contexts:

@@ -185,3 +185,29 @@ def test_with_several_tabs_the_callee_preloads_and_the_answering_tab_joins(peopl
     assert bobs[0].evaluate('window.__mediaOpened.length') == 0
     by_testid(alice, 'hang-up').click()
     expect(by_testid(bobs[1], 'history-item')).to_contain_text('Completed', timeout=20_000)
+
+
+def test_a_tab_opened_while_it_rings_answers_and_the_tab_that_joined_leaves_the_channel(people):
+    """bob's only tab joins while it rings; a second tab opened meanwhile rings too (and preloads: Agora takes one
+    session per user); the first accept, on the second tab, wins: the first tab leaves the channel, its camera
+    never opened, and the second joins once the server confirmed its answer (joining before would push out the
+    other tab's session, which might have answered first)."""
+    world = people('server', 'on')
+    alice, [first] = world.alice, world.bobs
+    channel = ring(world)
+    joined_while_ringing(world, channel)
+    second = open_tab(world.contexts[1], world.app.url)
+    expect(by_testid(second, 'incoming-caller')).to_have_text('alice')
+    world.cloud.wait_for_call('preload', sdk='rtc')  # (the SDK's own record: no uid)
+    by_testid(second, 'accept-call').click()
+    wait_until_connected(alice, second)
+    expect(by_testid(first, 'call-notice')).to_contain_text('another tab')
+    expect(by_testid(first, 'incoming-call')).to_have_count(0)
+    world.cloud.wait_for_call('leave', uid=world.uid['bob'], sdk='rtc')
+    assert first.evaluate('window.__mediaOpened.length') == 0 and first.evaluate(SHOWN) == 0
+    assert len(world.rtc('join', 'bob')) == 2  # the first tab while it rang, the answering one at the answer
+    media = {str(member): flags for member, flags in world.cloud.channel_members(channel).items()}
+    assert media == {world.uid['alice']: {'audio': True, 'video': True},
+                     world.uid['bob']: {'audio': True, 'video': True}}, media
+    by_testid(alice, 'hang-up').click()
+    expect(by_testid(second, 'history-item')).to_contain_text('Completed', timeout=20_000)

@@ -10,6 +10,7 @@ WAITING = 'waiting'  # no frame yet (not arrived, or a new track not started)
 PLAYING = 'playing'
 STALLED = 'stalled'  # no new frame for STALL_MS, or the track is muted (nothing arrives)
 STALL_MS = 2000
+WAITING_WORDS = 'Waiting for video…'
 
 
 @dataclass
@@ -25,7 +26,7 @@ class PeerVideo:
         if not self.camera_on:
             return 'Camera off'
         if self.frames == WAITING:
-            return 'Waiting for video…'
+            return WAITING_WORDS
         if self.frames == STALLED:
             return 'Video paused'
         return ''

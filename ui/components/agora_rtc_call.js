@@ -2,14 +2,20 @@
 // server, publish camera and microphone, play the peer. SDK events go to Python, which decides what they
 // mean for the call. The SDK is a self-contained ES module loaded from the configured base URL.
 // With instant answer the caller joins and publishes while it rings, and the ringing callee joins without
-// publishing (the caller's tracks are subscribed but played nowhere until Python gives the call view's
-// elements), then publishes at the accept; a ringing tab that may not join yet (Agora takes one session per user
-// in a channel) only preloads the channel and joins at the accept.
+// publishing (the caller's tracks are subscribed but played nowhere), then publishes at the accept; a ringing tab
+// that may not join yet (Agora takes one session per user in a channel) only preloads the channel and joins at
+// the accept. The reveal happens here, in the browser: the callee's accept click calls reveal() (the caller plays
+// at once in the ringing card, and the camera and microphone are published), and the calling tab reveals the callee
+// as soon as the callee publishes (which it does only at the accept). The SDK's player moves from the card's
+// element into the call stage's, playing on; if the server refuses the accept, Python deletes this component.
 // A voice call (`videoCall` false) creates only a microphone track; turning the camera on during the call creates
 // and publishes the camera track then.
 // A shared screen is a second client in the channel with a uid of its own (the SDK publishes one video track per
 // client, and the sharer's camera stays on): the peer plays it large; the camera client ignores its own.
 const JOIN_TIMEOUT_MS = 15000; // join() never settles when Agora is unreachable
+// The peer's user-left counts only if they do not join again meanwhile: the callee's tab that joined while it rang
+// leaves when another of their tabs answered, which joins as the same user.
+const LEFT_GRACE_MS = 5000;
 const MEDIA_ERRORS = {
   PERMISSION_DENIED: "permission to use the camera or microphone was denied",
   DEVICE_NOT_FOUND: "no camera or microphone was found",
@@ -20,7 +26,8 @@ const MEDIA_ERRORS = {
 export default {
   template: `<span style="display:none"></span>`,
   props: { sdkUrl: String, videoCall: Boolean, localVideo: String, remoteVideo: String, screenVideo: String,
-           screenUid: [String, Number], peerScreenUid: [String, Number] },
+           screenUid: [String, Number], peerScreenUid: [String, Number],
+           revealAt: String }, // "": the peer shows at once; "accept": at reveal(); "first-media": when it arrives
   watch: {
     localVideo: { handler: "play", flush: "post" }, // after the new elements are in the page
     remoteVideo: { handler: "play", flush: "post" },
@@ -30,6 +37,7 @@ export default {
     this.tracks = [];
     this.remoteTracks = {};
     this.publishWanted = false;
+    this.revealed = !this.revealAt;
     this.videoWanted = this.videoCall;
     this.$emit("ready");
   },
@@ -62,7 +70,8 @@ export default {
         }
         if (this.isScreen(user)) return;
         this.remoteTracks[mediaType] = await client.subscribe(user, mediaType);
-        this.play();
+        if (this.revealAt === "first-media" && !this.revealed) this.reveal(); // the callee published: accepted
+        else this.play();
         this.$emit("peer-media", { kind: mediaType, on: true });
         this.$emit("connected");
       });
@@ -70,8 +79,16 @@ export default {
       client.on("user-unpublished", (user, mediaType) => {
         if (!this.isScreen(user)) this.$emit("peer-media", { kind: mediaType, on: false });
       });
-      client.on("user-joined", (user) => this.isScreen(user) || this.$emit("connected"));
-      client.on("user-left", (user, reason) => this.isScreen(user) || this.$emit("peer-left", { reason }));
+      client.on("user-joined", (user) => {
+        if (this.isScreen(user)) return;
+        clearTimeout(this.leaving);
+        this.$emit("connected");
+      });
+      client.on("user-left", (user, reason) => {
+        if (this.isScreen(user)) return;
+        clearTimeout(this.leaving);
+        this.leaving = setTimeout(() => this.$emit("peer-left", { reason }), LEFT_GRACE_MS);
+      });
       client.on("connection-state-change", (state, previous, reason) => {
         if (state === "RECONNECTING") this.$emit("lost", { reason: reason || "" });
         else if (state === "CONNECTED" && previous === "RECONNECTING" && client.remoteUsers.length) this.$emit("connected");
@@ -106,6 +123,15 @@ export default {
       if (this.publishWanted) await this.publishTracks();
       if (client.remoteUsers.length) this.$emit("connected");
     },
+    reveal(confirmed = false) {
+      // The accept (its click on this tab, the peer's first track on the calling tab, or the server's answer,
+      // `confirmed`): the peer plays, and a callee joined while it rang publishes. A tab that only preloaded joins
+      // once the server confirms this tab answered: joining as the same user pushes out the session of another
+      // tab, which may have been the one to answer first.
+      this.revealed = true;
+      this.play();
+      if (confirmed || !this.pendingJoin) this.publish();
+    },
     async publish() {
       // The accept: camera and microphone now. Before the join is done, join() publishes once it is.
       this.publishWanted = true;
@@ -114,7 +140,8 @@ export default {
         this.pendingJoin = null;
         return this.join(...args, true, true);
       }
-      if (!this.joined || this.tracks.length) return;
+      if (!this.joined || this.tracks.length || this.creating) return;
+      this.creating = true; // once: reveal() comes at the click and again with the server's answer
       if (await this.createTracks()) await this.publishTracks();
     },
     async createTracks() {
@@ -164,13 +191,20 @@ export default {
       }
     },
     play() {
-      // Each track into its element once there is one: nothing of the peer plays before the call view is shown.
+      // Each track into its element once there is one: nothing of the peer plays before the accept.
       const local = this.localVideo && document.getElementById(this.localVideo);
       if (local && this.tracks[1] && !this.tracks[1].isPlaying) this.tracks[1].play(local);
       const remote = this.remoteVideo && document.getElementById(this.remoteVideo);
-      if (!remote) return;
+      if (!remote || !this.revealed) return;
       const { video, audio } = this.remoteTracks;
+      if (video && video.isPlaying && this.remoteHolder && this.remoteHolder !== remote) {
+        // From the ringing card into the call stage: the SDK's player moves, playing on (a new play() would
+        // start it afresh, black until its next frame).
+        remote.append(...this.remoteHolder.childNodes);
+        for (const element of remote.querySelectorAll("video")) element.play().catch(() => {});
+      }
       if (video && !video.isPlaying) video.play(remote);
+      if (video) this.remoteHolder = remote;
       if (audio && !audio.isPlaying) audio.play();
     },
     isScreen(user) {
@@ -258,6 +292,7 @@ export default {
     },
     stop() {
       this.closed = true;
+      clearTimeout(this.leaving);
       this.stopScreen();
       this.releaseTracks();
       if (this.client) this.client.leave().catch(() => {});

@@ -22,8 +22,8 @@ class AgoraRtcCall(CallMediaElement, component='agora_rtc_call.js'):
                  on_peer_left: Callable[[str], None], **common: Any) -> None:
         """`screen_grant` is the token of this user's shared screen, which joins the channel as a client of its own
         (`screen_uids`: this user's screen's uid and the peer's). `publish`: publish camera and microphone once
-        joined; False: only at `answered` (a ringing callee: the caller's media arrives but is not shown).
-        `join_now`: False: only preload the channel and join at `answered`. `common` are the arguments of every
+        joined; False: only at the reveal (a ringing callee: the caller's media arrives but is not shown).
+        `join_now`: False: only preload the channel and join at the reveal. `common` are the arguments of every
         CallMediaElement."""
         super().__init__(**common)
         self.props['sdk-url'] = sdk_url
@@ -51,9 +51,7 @@ class AgoraRtcCall(CallMediaElement, component='agora_rtc_call.js'):
 
     def answered(self) -> None:
         super().answered()
-        if not self._publish:
-            self._publish = True
-            self.run_method('publish')
+        self._publish = True  # `reveal` published
 
     def _publish_screen(self) -> None:
         try:

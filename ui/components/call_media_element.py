@@ -23,21 +23,25 @@ class CallMediaElement(ui.element):
     they mean.
 
     Media started while the call rings (the caller's camera; with instant answer the connection of either side)
-    keeps what it reports for the registry, which takes it only once the call is answered, until `answered`."""
+    keeps what it reports for the registry, which takes it only once the call is answered, until `answered`.
+    It shows the peer only from the accept on, which the browser side sees first (`reveal_at`): the callee's accept
+    click (`reveal_js`), or on the calling tab the callee's first media; `answered` reveals it too."""
     VIDEO_TAG = 'video'  # the element the call stage plays each video into
 
     def __init__(self, *, video_call: bool, local_video_id: str, remote_video_id: str, screen_video_id: str,
-                 ringing: bool, on_connected: Callable[[], None], on_lost: Callable[[], None],
+                 ringing: bool, reveal_at: str, on_connected: Callable[[], None], on_lost: Callable[[], None],
                  on_failed: Callable[[str], None], on_connect_failed: Callable[[str], None],
                  on_peer_media: Callable[[str, bool], None], on_quality: Callable[[int, int], None],
                  on_camera_failed: Callable[[str], None], on_screen: Callable[[str, str], None]) -> None:
         """`video_call`: the camera opens with the microphone; False (a voice call): only when turned on.
+        `reveal_at`: when the peer shows: '' at once, `accept` at `reveal_js`, `first-media` when the peer's arrives.
         `on_screen(what, reason)` hears of this browser's screen capture (see above)."""
         super().__init__()
         self.props['video-call'] = video_call
         self.props['local-video'] = local_video_id
         self.props['remote-video'] = remote_video_id
         self.props['screen-video'] = screen_video_id
+        self.props['reveal-at'] = reveal_at
         self._ringing = ringing
         self._held: list[Callable[[], None]] = []  # reports of the ringing time, for the registry at the answer
         self._on_connected = on_connected
@@ -79,12 +83,18 @@ class CallMediaElement(ui.element):
         """The click handler of a share-screen button: start (the picker) or stop this browser's capture."""
         return f'() => getElement({self.id}).toggleScreen()'
 
+    @property
+    def reveal_js(self) -> str:
+        """The click handler of the accept button: the peer shows and the camera opens at once, in the browser."""
+        return f'() => getElement({self.id}).reveal()'
+
     def stop_screen(self) -> None:
         self.run_method('stopScreen')
 
     def answered(self) -> None:
         """The call this media started for while it rang was answered: the registry now takes what it reported."""
         self._ringing = False
+        self.run_method('reveal', True)  # done already where the browser saw the accept first
         held, self._held = self._held, []
         if held:  # soon: the registry is still telling everyone of the answer
             loop = asyncio.get_running_loop()

@@ -149,21 +149,22 @@ class CallPanel:
         avatar = avatar_of(call.peer_of(self.me), peer)
         with self._area:
             if kind == 'incoming':
-                self._ringing = incoming_banner(peer, call.kind, on_accept=lambda: self._signaling.accept(call.id),
+                self._ringing = incoming_banner(peer, call.kind, on_accept=lambda: self._accept(call),
                                                 on_decline=lambda reply: self._signaling.decline(call.id, reply),
                                                 avatar=avatar)
                 voice = ' (voice call)' if call.kind is CallKind.VOICE else ''  # a video call is what people expect
                 self._sounds.alert(f'📞 {peer} is calling{voice}',
                                    f'Open {self._services.settings.app_name} to answer')
-                if media_here:  # instant answer: connected while it rings, shown nowhere before the accept
-                    self._media.play_in(call, '', '')
+                if media_here:  # instant answer: connected while it rings, shown only from the accept click on
+                    media = self._media.play_in(call, '', self._ringing.reveal_id)
+                    self._ringing.accept_button.on('click', js_handler=media.reveal_js)
             elif kind == 'outgoing':
                 self._ringing = outgoing_panel(peer, call.kind,
                                                on_cancel=lambda: self._act(call.id, self._calls.cancel),
                                                avatar=avatar,
                                                preview=media_here and self._media.previews and call.kind is VIDEO)
                 if media_here:
-                    self._media.play_in(call, self._ringing.preview_id, '')
+                    self._media.play_in(call, self._ringing.preview_id, self._ringing.reveal_id)
             elif kind == 'in_call':
                 self._view = CallView(call, self.me, peer, video_tag=self._media.element_class.VIDEO_TAG,
                                       media_for=lambda *videos: self._media.play_in(call, *videos),
@@ -179,6 +180,20 @@ class CallPanel:
         ringing_here = kind == 'incoming' or (kind == 'outgoing' and call.caller_tab == self.tab)
         self._sounds.play('ringtone' if kind == 'incoming' else 'ringback' if ringing_here else 'none')
         self._sounds.guard(ringing_here or kind == 'in_call')
+
+    def _accept(self, call: Call) -> None:
+        self._signaling.accept(call.id)
+        # The click already showed the caller and opened the camera in the browser. A refusal that ended the call
+        # or gave it to another tab undoes that with the snapshot saying so; one that leaves it ringing here does
+        # not: this tab's media starts anew, as it rings.
+        try:
+            now = self._calls.get(call.id)
+        except StoreUnavailable:
+            now = None
+        if now is not None and now.state is RINGING and self._kind == 'incoming' and self._call is not None \
+                and self._call.id == call.id:
+            self._media.stop()
+            self._rebuild('incoming', self._media.wanted(now, 'incoming'))
 
     def _camera_failed(self, reason: str) -> None:
         if self._view is not None:

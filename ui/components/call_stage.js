@@ -1,7 +1,10 @@
 // The video area of a call: the peer's video large, ours small and mirrored (once our camera is on), the peer's
 // name, the call's status and the peer's muted / camera-off marks. ONE element (the server builds it on both tabs at every accept);
-// the media component finds the two videos by their ids. Where the peer's video is not showing, the peer's avatar,
-// name and the reason (`placeholder`, decided in Python) stand in for it.
+// the media component finds the two videos by their ids. The peer's video comes in an element of the media's own
+// (a <video> hooked `remote-video` from WebRTC; the Agora SDK's player in the element hooked so), put into
+// `remoteId` already playing when the call was revealed before this view was built. Where the peer's video is not
+// showing, the peer's avatar, name and the reason (`placeholder`, decided in Python) stand in for it; Python's
+// `waitingWords` give way here at once when the first frame shows, not a round trip later.
 // It reports what it sees of the peer's video, whichever media component plays it (a <video> of its own, or one the
 // Agora SDK puts in the container): `waiting` (no frame yet), `playing`, `stalled` (no new frame for `stallMs`, or the
 // track is muted).
@@ -16,10 +19,11 @@ export default {
     <div class="call-stage relative w-full bg-black">
       <component :is="videoTag" v-show="sharing === 'peer'" :id="screenId" data-testid="screen-video" autoplay
                  playsinline :muted="true" class="w-full h-full" style="object-fit: contain"></component>
-      <component :is="videoTag" :id="remoteId" data-testid="remote-video" autoplay playsinline class="call-stage-remote"
-                 :class="sharing === 'peer' ? 'absolute bottom-3 right-3 w-1/4 rounded shadow-lg border border-grey-8'
-                                            : 'w-full h-full'" style="aspect-ratio: auto 16 / 9"></component>
-      <div v-if="placeholder && sharing !== 'peer'" data-testid="remote-placeholder"
+      <div :id="remoteId" :data-testid="videoTag === 'video' ? null : 'remote-video'" class="call-stage-remote"
+           :class="sharing === 'peer' ? 'absolute bottom-3 right-3 w-1/4 rounded shadow-lg border border-grey-8'
+                                      : 'w-full h-full'" style="aspect-ratio: auto 16 / 9"></div>
+      <div v-if="placeholder && sharing !== 'peer' && !(placeholder === waitingWords && seen === 'playing')"
+           data-testid="remote-placeholder"
            class="absolute-full column flex-center no-wrap gap-3 bg-grey-10 text-white q-pa-md">
         <person-avatar :avatar="avatar" :size="96" />
         <div class="text-xl font-medium text-center">{{ peer }}</div>
@@ -42,7 +46,10 @@ export default {
   props: {
     peer: String, status: String, videoTag: String, remoteId: String, localId: String, screenId: String,
     peerMuted: Boolean, peerHidden: Boolean, avatar: Object, placeholder: String, stallMs: Number,
-    ownCamera: Boolean, sharing: String,
+    ownCamera: Boolean, sharing: String, waitingWords: String,
+  },
+  data() {
+    return { seen: "waiting" };
   },
   watch: {
     // A picture-in-picture window open on the peer's camera moves to their screen when they share, and back.
@@ -51,6 +58,7 @@ export default {
   mounted() {
     this.reported = "waiting"; // what Python assumes until told otherwise
     this.checker = setInterval(() => this.check(), CHECK_MS);
+    this.$nextTick(() => this.check()); // a video adopted playing shows at once
     this.onPip = (event) => this.$emit("pip", { on: event.type === "enterpictureinpicture" });
     this.$el.addEventListener("enterpictureinpicture", this.onPip);
     this.$el.addEventListener("leavepictureinpicture", this.onPip);
@@ -108,6 +116,7 @@ export default {
       let state = "playing";
       if (!track || track.readyState === "ended" || this.lastFrame === null) state = "waiting";
       else if (track.muted || performance.now() - this.lastFrame > this.stallMs) state = "stalled";
+      this.seen = state;
       if (state !== this.reported) {
         this.reported = state;
         this.$emit("video", { state });
@@ -123,7 +132,9 @@ export default {
       if (!video || !video.requestVideoFrameCallback) return;
       const frame = () => {
         if (this.watch !== watch) return;
+        const first = this.lastFrame === null;
         this.lastFrame = performance.now();
+        if (first) this.check(); // the first frame: no waiting for the next check
         video.requestVideoFrameCallback(frame);
       };
       video.requestVideoFrameCallback(frame);

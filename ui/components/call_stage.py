@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from ..peer_video import STALL_MS, PeerVideo
+from ..peer_video import STALL_MS, WAITING_WORDS, PeerVideo
 from .person_avatar import AVATAR_JS
 
 
@@ -22,7 +22,7 @@ class CallStage(ui.element, component='call_stage.js', dependencies=[AVATAR_JS])
         self._video = PeerVideo()
         self._props.update({'peer': peer, 'status': '', 'video-tag': video_tag, 'peer-muted': False,
                             'peer-hidden': False, 'avatar': avatar, 'stall-ms': STALL_MS, 'own-camera': True,
-                            'placeholder': self._video.words(), 'sharing': '',
+                            'placeholder': self._video.words(), 'sharing': '', 'waiting-words': WAITING_WORDS,
                             'remote-id': f'{self.html_id}-remote', 'local-id': f'{self.html_id}-local',
                             'screen-id': f'{self.html_id}-screen'})
         self.on('video', lambda event: self._show_frames(str(event.args['state'])))

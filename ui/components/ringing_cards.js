@@ -4,7 +4,8 @@
 // the caller's own camera beside them (the media component plays into the video by its id). The callee's banner is
 // an alert (an assertive live region): a screen reader says "alice is calling you" as it appears; the seconds left,
 // which change every second, are left out of it (aria-live off), and so are the replies opened under it (the
-// `replies` slot).
+// `replies` slot). From the accept until the call view is built, the call media plays the other person in the
+// element `revealId` (empty before).
 import PersonAvatar from "person_avatar";
 
 export default {
@@ -29,7 +30,8 @@ export default {
         <slot name="actions"></slot>
       </div>
       <div aria-live="off"><slot name="replies"></slot></div>
+      <div :id="revealId" class="ringing-reveal w-full overflow-hidden rounded"></div>
     </q-card>`,
   components: { PersonAvatar },
-  props: { incoming: Boolean, countdown: String, previewId: String, avatar: Object, kind: String },
+  props: { incoming: Boolean, countdown: String, previewId: String, revealId: String, avatar: Object, kind: String },
 };

@@ -20,13 +20,20 @@ from .person_avatar import AVATAR_JS
 
 class RingingCard(TextElement, component='ringing_cards.js', dependencies=[AVATAR_JS]):
     """The text is the other person's name, `avatar` theirs (person_avatar.py); `show_countdown` sets the line under
-    it. With `preview`, the caller's own camera shows in it (`preview_id`) while it rings."""
+    it. With `preview`, the caller's own camera shows in it (`preview_id`) while it rings. The call media shows the
+    other person in it (`reveal_id`) from the accept until the call view takes them over."""
 
     def __init__(self, peer: str, kind: CallKind, *, avatar: dict[str, str], incoming: bool,
                  preview: bool = False) -> None:
         super().__init__(text=peer)
         self._props.update({'incoming': incoming, 'countdown': '', 'avatar': avatar, 'kind': kind_words(kind).lower(),
-                            'preview-id': f'{self.html_id}-preview' if preview else ''})
+                            'preview-id': f'{self.html_id}-preview' if preview else '',
+                            'reveal-id': f'{self.html_id}-reveal'})
+        self.accept_button: ui.button | None = None  # the callee's
+
+    @property
+    def reveal_id(self) -> str:
+        return self._props['reveal-id']
 
     @property
     def preview_id(self) -> str:
@@ -62,8 +69,8 @@ def incoming_banner(caller: str, kind: CallKind, on_accept: Callable[[], None], 
                     'decline-with-message').props('outline')
         more.props['aria-expanded'] = 'false'
         # green-9: white text reads on it (4.5:1); Quasar's positive green is too light
-        hook(ui.button('Accept', icon='call' if kind is CallKind.VOICE else 'videocam', color='green-9',
-                       on_click=on_accept), 'accept-call')
+        banner.accept_button = hook(ui.button('Accept', icon='call' if kind is CallKind.VOICE else 'videocam',
+                                              color='green-9', on_click=on_accept), 'accept-call')
     return banner
 
 

@@ -8,6 +8,11 @@ answering tab's and drops the others, whose tabs drop theirs as they show "answe
 caller joins and publishes while it rings and the callee joins without publishing; Agora takes one session per user
 in a channel, so only a callee with a single open tab joins before the accept (with several, each ringing tab
 preloads the channel and the answering one joins at the accept).
+
+The accept shows in the browser before the server hears of it: the answering tab's click reveals the caller and
+opens the camera (`reveal_js`), and the calling tab reveals the callee at its first media, each in the ringing card;
+the call view then takes the playing media over. A refused accept (another tab won, the caller cancelled) deletes
+the media like any other end of the call here.
 """
 from __future__ import annotations
 
@@ -133,8 +138,9 @@ class TabMedia:
         if element.peer_tab is None:
             element.connect_to(callee_tab)  # its offer is made already
         elif element.peer_tab != callee_tab and callee_tab not in self._others:
-            with self._area:  # shown nowhere: its own camera, for its own connection
-                self._others[callee_tab] = self._start(call, '', '', '', peer_tab=callee_tab)
+            with self._area:  # its own camera, for its own connection; the callee shows where the first one's would
+                self._others[callee_tab] = self._start(call, '', element.props['remote-video'], '',
+                                                       peer_tab=callee_tab)
 
     def stop(self) -> None:
         for element in (self.element, *self._others.values()):
@@ -150,6 +156,7 @@ class TabMedia:
         caller = self._me == call.caller
         common = {'video_call': call.kind is VIDEO, 'local_video_id': local, 'remote_video_id': remote,
                   'screen_video_id': screen, 'ringing': ringing,
+                  'reveal_at': ('first-media' if caller else 'accept') if ringing else '',
                   'on_connected': lambda: self._act(call.id, calls.media_connected),
                   'on_lost': lambda: self._act(call.id, calls.media_lost),
                   'on_failed': lambda reason: self._act(call.id, calls.media_failed, reason),

@@ -5,9 +5,14 @@
 // The caller's component starts while the call rings (its camera shows in the ringing panel); its offer waits
 // in Python until Python knows the callee's tab to send it to: the answering tab, or (instant answer) each ringing
 // tab, which then connects at once without a camera: the caller's media arrives but is not shown, and the callee's
-// transceivers are ready to send with no track in them, so nothing of the callee leaves before the accept. At the
-// accept Python points the component at the call view's videos and opens the callee's camera into those
-// transceivers (replaceTrack: no renegotiation).
+// transceivers are ready to send with no track in them, so nothing of the callee leaves before the accept.
+// The reveal happens here, in the browser, not after the server's answer: the callee's accept click calls
+// reveal() (the caller's media plays at once, the camera opens into those transceivers: replaceTrack, no
+// renegotiation), and the calling tab reveals the callee when the callee's first media arrives (nothing of the
+// callee is sent before the accept, so that is the accept). The peer's camera and microphone play in a <video> of
+// this component's own (`remoteVideo` is the id of the element that holds it: the ringing card's, then the call
+// stage's), moved from one to the other, so the call view adopts it playing. If the server refuses the accept,
+// Python deletes this component: the camera stops and the video goes with it.
 // A shared screen is a third track, added to the connection on its first share (a renegotiation, which perfect
 // negotiation carries either way) and swapped in and out with replaceTrack afterwards; its stream's id goes to the
 // peer first, so the peer's browser knows that track from the camera's.
@@ -27,7 +32,8 @@ const REASONS = {
 
 export default {
   template: `<span style="display:none"></span>`,
-  props: { polite: Boolean, videoCall: Boolean, localVideo: String, remoteVideo: String, screenVideo: String },
+  props: { polite: Boolean, videoCall: Boolean, localVideo: String, remoteVideo: String, screenVideo: String,
+           revealAt: String }, // "": the peer shows at once; "accept": at reveal(); "first-media": when it arrives
   watch: {
     localVideo: { handler: "attach", flush: "post" }, // after the new video elements are in the page
     remoteVideo: { handler: "attach", flush: "post" },
@@ -37,6 +43,7 @@ export default {
     this.inbox = [];
     this.closed = false;
     this.cameraWanted = false;
+    this.revealed = !this.revealAt;
     this.videoWanted = this.videoCall; // a voice call's camera may be turned on before the microphone is open
     this.$emit("ready"); // Python answers with start(); signals may come now: they wait for the peer connection
   },
@@ -97,6 +104,10 @@ export default {
         this.remoteStream = streams[0] || this.remoteStream || new MediaStream();
         if (!streams[0]) this.remoteStream.addTrack(track);
         this.attach(true); // the peer's camera may join a stream already playing its microphone
+        if (this.revealAt === "first-media") {
+          if (track.muted) track.addEventListener("unmute", () => this.reveal(), { once: true });
+          else this.reveal();
+        }
       };
       pc.onconnectionstatechange = () => this.connectionChanged(pc.connectionState);
       if (this.stream) for (const track of this.stream.getTracks()) pc.addTrack(track, this.stream);
@@ -123,10 +134,19 @@ export default {
       this.attach();
       return true;
     },
+    reveal() {
+      // The accept (its click on this tab, the peer's first media on the calling tab, or the server's answer):
+      // the peer plays, and a callee connected while it rang opens its camera.
+      this.revealed = true;
+      this.attach();
+      this.openCamera();
+    },
     async openCamera() {
       // The accept of a call connected while it rang: the camera goes into the transceivers the answer made ready.
       this.cameraWanted = true;
-      if (this.stream || !this.pc || !(await this.takeCamera())) return; // no connection yet: start() opens it
+      if (this.stream || this.opening || !this.pc) return; // no connection yet: start() opens it
+      this.opening = true; // once: reveal() comes at the click and again with the server's answer
+      if (!(await this.takeCamera())) return;
       for (const track of this.stream.getTracks()) await this.send(track);
     },
     async send(track) {
@@ -157,13 +177,27 @@ export default {
     },
     attach(fresh = false) {
       // `fresh`: a stream gained a track: set it again, or the video element keeps playing only what it had.
-      for (const [id, stream] of [[this.localVideo, this.stream], [this.remoteVideo, this.remoteStream],
-                                  [this.screenVideo, this.remoteScreen]]) {
-        const video = this.element(id);
+      const peer = this.revealed && this.remoteStream ? this.peerVideo() : null;
+      for (const [video, stream] of [[this.element(this.localVideo), this.stream], [peer, this.remoteStream],
+                                     [this.element(this.screenVideo), this.remoteScreen]]) {
         if (!video || !stream) continue;
         if (fresh && video.srcObject === stream) video.srcObject = null;
         if (video.srcObject !== stream) video.srcObject = stream;
       }
+      const holder = this.element(this.remoteVideo);
+      if (peer && holder && peer.parentNode !== holder) {
+        holder.appendChild(peer); // moved, not made anew: no black frame, no waiting for the next one
+        peer.play().catch(() => {}); // a video taken out of the page (with the ringing card) was paused
+      }
+    },
+    peerVideo() {
+      if (!this.remoteView) {
+        const video = (this.remoteView = document.createElement("video"));
+        video.autoplay = video.playsInline = true;
+        video.dataset.testid = "remote-video";
+        video.style.cssText = "width: 100%; height: 100%; display: block";
+      }
+      return this.remoteView;
     },
     connectionChanged(state) {
       this.$emit("state", { state });
@@ -338,10 +372,10 @@ export default {
       this.pc = null;
       this.remoteStream = this.remoteScreen = null;
       this.releaseMedia();
-      for (const id of [this.localVideo, this.remoteVideo, this.screenVideo]) {
-        const video = this.element(id);
+      for (const video of [this.element(this.localVideo), this.remoteView, this.element(this.screenVideo)]) {
         if (video) video.srcObject = null;
       }
+      if (this.remoteView) this.remoteView.remove();
     },
     element(id) {
       return id ? document.getElementById(id) : null;

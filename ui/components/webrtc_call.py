@@ -25,7 +25,7 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
         policy), asked for when the browser side is ready: never part of the page itself.
         `peer_tab`: the peer's tab this connection is with; None: not known yet (the caller's, before the answer),
         what it sends is held until `connect_to`.
-        `camera`: open the camera and microphone at once; False: only at `answered` (a callee connecting while
+        `camera`: open the camera and microphone at once; False: only at the reveal (a callee connecting while
         it rings). `send` passes a signal to a tab of the peer; `common` are the arguments of every
         CallMediaElement."""
         super().__init__(**common)
@@ -68,9 +68,7 @@ class WebRtcCall(CallMediaElement, component='webrtc_call.js'):
 
     def answered(self) -> None:
         super().answered()
-        if not self._camera:
-            self._camera = True
-            self.run_method('openCamera')
+        self._camera = True  # `reveal` opened it
 
     def deliver(self, signal: dict) -> None:
         if 'media' in signal:  # the peer's microphone and camera, on or off
