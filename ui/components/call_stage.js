@@ -123,10 +123,11 @@ export default {
       }
     },
     follow(video, stream) {
-      // A new video or stream (the call started, or the Agora SDK played a new track): no frame of it yet.
+      // A new video or stream (the call started, or the Agora SDK played a new track): no frame of it yet, unless
+      // it is a video adopted playing (revealed before this view was built), which shows its picture already.
       this.video = video;
       this.stream = stream;
-      this.lastFrame = null;
+      this.lastFrame = video && video.videoWidth > 0 ? performance.now() : null;
       this.lastTime = null;
       const watch = (this.watch = {}); // ends the frame callbacks of the one followed before
       if (!video || !video.requestVideoFrameCallback) return;

@@ -5,7 +5,7 @@
 // an alert (an assertive live region): a screen reader says "alice is calling you" as it appears; the seconds left,
 // which change every second, are left out of it (aria-live off), and so are the replies opened under it (the
 // `replies` slot). From the accept until the call view is built, the call media plays the other person in the
-// element `revealId` (empty before).
+// element `revealId` (empty before; in a voice call it plays unseen).
 import PersonAvatar from "person_avatar";
 
 export default {
@@ -30,7 +30,7 @@ export default {
         <slot name="actions"></slot>
       </div>
       <div aria-live="off"><slot name="replies"></slot></div>
-      <div :id="revealId" class="ringing-reveal w-full overflow-hidden rounded"></div>
+      <div :id="revealId" v-show="kind !== 'voice call'" class="ringing-reveal w-full overflow-hidden rounded"></div>
     </q-card>`,
   components: { PersonAvatar },
   props: { incoming: Boolean, countdown: String, previewId: String, revealId: String, avatar: Object, kind: String },
