@@ -380,8 +380,13 @@ class CallRegistry:
         call = Call(id=call_id or str(uuid.uuid4()), caller=caller, callee=callee,
                     channel=channel or secrets.token_hex(16), state=RINGING, created_at=now,
                     ring_deadline=now + self.ring_timeout, caller_tab=tab, kind=CallKind(kind))
+        theirs = self.live_call_of(callee)
+        if theirs is not None and caller in (theirs.caller, theirs.callee):
+            # Another process rang the caller since `mine` was read (glare across processes): decide again, with it.
+            return self.invite(caller, callee, tab, callee_online=callee_online, call_id=call_id, channel=channel,
+                               kind=kind)
         found_callee = Invite(callee_online=self._is_online(callee) if callee_online is None else callee_online,
-                              callee_busy=self.is_busy(callee))
+                              callee_busy=theirs is not None)
         end = _first_action(INVITE_ENDS, found_callee, call, None)
         if end is not None:
             return self._apply(end, call, None, now=now, stored=False)

@@ -166,6 +166,8 @@ def test_glare_across_processes_is_one_call(running, open_page, artifacts):
     wait_until_both_play(erin, frank, artifacts)
     for page in (erin, frank):
         expect(by_testid(page, 'call-notice')).to_be_hidden()
+        page.wait_for_function('() => window.__peerConnections.filter(pc => pc.connectionState !== "closed")'
+                               '.length === 1')  # one connection: the one call's
     hang_up(erin)
     expect(by_testid(frank, 'call-notice')).to_contain_text('erin hung up')
     for page, peer in ((erin, 'frank'), (frank, 'erin')):

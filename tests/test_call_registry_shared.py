@@ -128,6 +128,21 @@ def test_glare_across_processes_is_one_call(processes) -> None:
     assert a.calls._live_by_user == {'alice': answered.id, 'bob': answered.id}
 
 
+def test_glare_landing_between_an_invites_two_reads_is_one_call(processes) -> None:
+    a, b = processes
+    first: list[Call] = []
+    read = b.store.live_call_of
+
+    def live_call_of(user: str) -> Call | None:
+        if user == 'alice' and not first:  # b found bob in no call; alice's call to bob lands before b looks at her
+            first.append(a.calls.invite('alice', 'bob', 'alice-1'))
+        return read(user)
+    b.store.live_call_of = live_call_of
+    answered = b.calls.invite('bob', 'alice', 'bob-1')
+    assert answered.id == first[0].id and answered.state is CONNECTING and answered.callee_tab == 'bob-1'
+    assert b.ended == [] and [call.id for call in a.calls.live_calls()] == [answered.id]
+
+
 def test_an_invite_losing_the_callee_to_another_process_ends_as_busy(processes) -> None:
     a, b = processes
     b.store.meanwhile = lambda: a.calls.invite('carol', 'bob', 'carol-1')
