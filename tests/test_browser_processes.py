@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from ui.session import SIGN_IN_PAUSED
+from ui.session import SIGN_IN_PAUSED, SIGN_OUT_PAUSED
 
 from .browser import PEER_RECORDER, by_testid
 from .cluster import STICKY_COOKIE, Cluster
@@ -270,6 +270,9 @@ def test_redis_lost_while_running_says_so_ends_the_call_and_recovers(cluster, op
     by_testid(visitor, 'demo-login-carol').click()
     expect(by_testid(visitor, 'auth-error')).to_have_text(SIGN_IN_PAUSED)
     expect(visitor).to_have_url(f'{cluster.url}/login')
+    by_testid(alice, 'logout').click()  # a sign-out cannot be written either: it says so, and pretends nothing
+    expect(alice.get_by_text(SIGN_OUT_PAUSED)).to_be_visible()
+    expect(by_testid(alice, 'me')).to_have_text('alice')
     bob.reload()  # signed in, but that cannot be checked now: the login page says so
     expect(bob).to_have_url(f'{cluster.url}/login')
     expect(by_testid(bob, 'auth-error')).to_have_text(SIGN_IN_PAUSED)
