@@ -7,7 +7,8 @@ Two headless Chromium contexts (Debian Chromium, fake camera and microphone, loo
 bob on a fresh `python main.py`; then, call after call, alice clicks `call-bob`, bob clicks `accept-call`
 `--answer-after` seconds after his banner shows (default 1 s: a person reads it first, and the app connects
 the call while it rings; 0 clicks at once, while the browsers are still starting it), and each page reports
-the first frame of its `remote-video` (requestVideoFrameCallback), read from the pages' own clock. The callee's
+the first frame of its `remote-video` (requestVideoFrameCallback; wherever the page shows it: with instant answer
+in the ringing card, before the call view is built), read from the pages' own clock. The callee's
 frame (alice's video on bob's page), the caller's (bob's on alice's) and the later of the two are reported,
 median and p95 of `--calls` calls (after one warm-up call, which also loads the media component). Then alice
 hangs up and both wait until the call view is gone. The app runs with INSTANT_ANSWER on (connected while it
@@ -22,7 +23,7 @@ callee open, with INSTANT_ANSWER on and off; the CPU seconds of every browser pr
 caller sent and the callee's tabs received meanwhile.
 
 Voice calls are reported beside them, with the app as it runs by default (instant answer): alice clicks
-`voice-call-bob`, and each page reports the first poll (every 10 ms) at which the call view plays the peer's
+`voice-call-bob`, and each page reports the first poll (every 10 ms) at which its `remote-video` plays the peer's
 audio and audio packets keep arriving (getStats inbound-rtp audio). No floor and no target: the video call stays
 the one measured against the floors.
 """
@@ -98,13 +99,17 @@ async def _one_call(caller: Any, callee: Any, call_button: str, answer_after: fl
     await accept.click()
     caller_frame, callee_frame = await asyncio.gather(*(_frame_at(page) for page in (caller, callee)))
     accepted = await callee.evaluate('window.__bench.acceptAt')
-    marks = [await page.evaluate('window.__bench') for page in (caller, callee)]
     failure = None
     if caller_frame is None or callee_frame is None or accepted is None:
         caller_log, callee_log = [await page.evaluate(PEER_REPORT) for page in (caller, callee)]
         failure = (f'no remote media within {FRAME_TIMEOUT_MS} ms\ncaller peer connection:\n{caller_log}\n'
                    f'callee peer connection:\n{callee_log}')
-    if await caller.get_by_test_id('hang-up').count():
+    else:  # with instant answer the frames come before the call views (the reveal is the browser's): wait for them
+        for page in (caller, callee):
+            await page.wait_for_function('window.__bench.viewAt !== null', timeout=30000)
+        await caller.get_by_test_id('hang-up').click()
+    marks = [await page.evaluate('window.__bench') for page in (caller, callee)]
+    if failure and await caller.get_by_test_id('hang-up').count():
         await caller.get_by_test_id('hang-up').click()
     for page in (caller, callee):
         await expect(page.get_by_test_id('call-view')).to_have_count(0, timeout=30000)

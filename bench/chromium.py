@@ -24,6 +24,16 @@ CALL_TIMING = '''(() => {
   window.__watchRemoteFrame = (timeoutMs) => {
     Object.assign(window.__bench, { frameAt: undefined, viewAt: null, trackAt: null });
     window.__firstRemoteFrame(timeoutMs).then((at) => { window.__bench.frameAt = at; });
+    watchView(timeoutMs);
+  };
+  // The call view may come after the first frame (instant answer reveals it in the ringing card): watched apart.
+  const watchView = (timeoutMs) => {
+    const started = now();
+    const poll = () => {
+      markProgress();
+      if (window.__bench.viewAt === null && now() - started < timeoutMs) setTimeout(poll, 5);
+    };
+    poll();
   };
   // A breakdown on the way: the call view is on screen, then the remote stream is attached.
   const markProgress = () => {
@@ -49,13 +59,14 @@ CALL_TIMING = '''(() => {
     };
     poll();
   });
-  // A voice call has no frames: its first remote audio instead, the first poll (every 10 ms) at which the call
-  // view's remote element plays a stream with audio and the page's open peer connections (tests/browser.py's
+  // A voice call has no frames: its first remote audio instead, the first poll (every 10 ms) at which the page's
+  // remote element plays a stream with audio and the page's open peer connections (tests/browser.py's
   // PEER_RECORDER keeps them) have received audio packets since the poll before (with instant answer the caller's
-  // audio arrives while it rings, but plays nowhere before the call view). It lands in `__bench.frameAt` too: the
+  // audio arrives while it rings, but plays nowhere before the accept). It lands in `__bench.frameAt` too: the
   // first remote media, whichever kind the call has.
   window.__watchRemoteAudio = (timeoutMs) => {
     Object.assign(window.__bench, { frameAt: undefined, viewAt: null, trackAt: null });
+    watchView(timeoutMs);
     const started = now();
     let before = null;
     const poll = async () => {
