@@ -58,7 +58,7 @@ from .nicegui_client import (
     search_directory,
     statuses,
 )
-from .report import PartsMeter, dig, gather_limited, ratio, summary_ms, table, target, write_result
+from .report import PartsMeter, attempt, dig, gather_limited, ratio, summary_ms, table, target, write_result
 from .ring_latency import AppSide, Samples, calling_pairs, one_call, pair_loop
 
 NAME = 'processes'
@@ -432,18 +432,21 @@ def main(argv: list[str] | None = None) -> dict:
     rows, floors = [], []
     try:
         for n in args.sizes:
-            rows += [run_one(n, processes, args, postgres) for processes in args.processes]
+            for processes in args.processes:
+                rows.append(run_one(n, processes, args, postgres))
+                write_result(args.name, {'params': vars(args) | {'out': None}, 'results': rows, 'targets': []},
+                             args.out)  # so far: a later failure loses nothing
             if n in args.burst_sizes:
                 print(f'[{NAME}] N={n}: floor of the login burst (bare NiceGUI pages, one process) ...', flush=True)
-                floors.append({'n': n, 'burst': max(1, n // 10), 'bare_pages': asyncio.run(
-                    presence_burst.measure_page_floor(n, max(1, n // 10), pause=1.0))})
+                floors.append({'n': n, 'burst': max(1, n // 10), 'bare_pages': asyncio.run(attempt(
+                    presence_burst.measure_page_floor(n, max(1, n // 10), pause=1.0)))})
     finally:
         postgres.stop()
     comparisons = compare(rows)
     print(format_rows(rows))
     for floor in floors:
         print(f'login burst floor at N={floor["n"]}: {floor["burst"]} bare NiceGUI pages opened at once beside '
-              f'{floor["n"]} open, all connected after {_fmt(floor["bare_pages"]["all_connected_s"])} s')
+              f'{floor["n"]} open, all connected after {_fmt(dig(floor, "bare_pages", "all_connected_s"))} s')
     print(table(['N', 'processes', 'ring p50', 'ring p99', 'accept p50', 'accept p99', 'max rate', 'sign-ins/s',
                  'burst settle'],
                 [[c['n'], c['processes'], c['ring_p50'], c['ring_p99'], c['accept_p50'], c['accept_p99'],
