@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +23,9 @@ class HAProxyServer:
         folder.mkdir(parents=True, exist_ok=True)
         self.port = port or free_tcp_port()
         self.url = f'http://127.0.0.1:{self.port}'
-        self.admin_socket = folder / 'admin.sock'
+        # A socket path may be at most ~100 bytes, and pytest's folders (with xdist's worker in them) grow longer.
+        self._socket_folder = Path(tempfile.mkdtemp(prefix='haproxy-'))  # private (0700)
+        self.admin_socket = self._socket_folder / 'admin.sock'
         self.config = folder / 'haproxy.cfg'
         self.config.write_text(proxy_config(f'127.0.0.1:{self.port}', servers, self.admin_socket))
         self.log_path = folder / 'haproxy.log'
@@ -78,3 +81,4 @@ class HAProxyServer:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+        shutil.rmtree(self._socket_folder, ignore_errors=True)

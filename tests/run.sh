@@ -21,7 +21,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 python -m tests.agora_sdk_cache >/dev/null  # the real Agora SDKs from npm, cached in .cache/ (not committed)
 python -m ruff check .
-python -m pytest "$@"
-if [ $# -eq 0 ]; then  # the full run: the call tests once more on stock NiceGUI (ui/nicegui_tuning/ off)
-  NICEGUI_TUNING=off python -m pytest tests/test_browser_calls.py tests/test_browser_video_call.py
+if [ $# -gt 0 ]; then
+  exec python -m pytest "$@"
 fi
+# The full run: two workers, a test file each at a time (most of a browser test is waiting on a browser or a
+# timer, and every test starts its own servers on free ports), the slowest tests listed at the end; then the call
+# tests once more on stock NiceGUI (ui/nicegui_tuning/ off).
+python -m pytest -n 2 --dist loadfile --durations=20
+NICEGUI_TUNING=off python -m pytest -n 2 --dist loadfile tests/test_browser_calls.py tests/test_browser_video_call.py

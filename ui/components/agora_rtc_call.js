@@ -163,6 +163,9 @@ export default {
       try {
         await this.client.publish(this.tracks);
       } catch (error) {
+        // Left meanwhile: the call ended (its reason is the server's), or the connection dropped, which
+        // connection-state-change reports. Either way not a publishing failure of this call.
+        if (this.closed || this.client?.connectionState !== "CONNECTED") return;
         return this.$emit("connect-failed", {
           reason: `Cannot publish to the video service (${error.code || error.message})` });
       }
