@@ -166,7 +166,7 @@ async def _leave(tab: Tab | RelayTab, changed_at: dict[str, float]) -> None:
     await tab.close()
 
 
-def _watch_app(tabs: list[Tab], phase_of: Callable[[], Phase | None]) -> None:
+def watch_app(tabs: list[Tab], phase_of: Callable[[], Phase | None]) -> None:
     def on_message(tab: Tab, event: str, now: float) -> None:
         phase = phase_of()
         if phase is None:
@@ -214,7 +214,7 @@ async def measure_app(n: int, burst_size: int, quiet: float, pause: float, tunin
             after = {me: expected_view(me, users, online | set(burst), rows) for me in watchers}
             before = {me: before[me] for me in watchers}
             current: list[Phase | None] = [None]
-            _watch_app(tabs, lambda: current[0])
+            watch_app(tabs, lambda: current[0])
             for tab in tabs:
                 tab.count_bytes = True
             gc.collect()

@@ -48,7 +48,6 @@ from . import call_rate, presence_burst, redis_cost
 from .app_process import PASSWORD, LoopProbe, new_data_dir, start_app, stop
 from .nicegui_client import (
     HIDE,
-    RELOADED,
     PageError,
     Tab,
     ack_forever,
@@ -182,14 +181,7 @@ async def _login_burst(tabs: list[Tab], burst: list[str], browsers: dict[str, ai
                                                   for me, view in after.items()},
                   after, delivered=lambda status: status == 'online')
 
-    def on_message(tab: Tab, event: str, now: float) -> None:
-        if event != RELOADED:
-            phase.messages += 1
-        if event in ('update', RELOADED):
-            phase.on_update(tab.name, statuses(tab), now)
-
-    for tab in watching:
-        tab.on_message = on_message
+    presence_burst.watch_app(watching, lambda: phase)
     changed_at: dict[str, float] = {}
 
     async def arrive(user: str) -> Tab | None:
