@@ -172,7 +172,6 @@ async def _login_burst(tabs: list[Tab], burst: list[str], browsers: dict[str, ai
             return False
 
     shown = await gather_limited((shows(tab) for tab in tabs), 64)
-    # Signed in just before: a sign-in's first page must come within 30 s (ui/session.py HOP_SECONDS).
     cookies = dict(zip(burst, await gather_limited((log_in(url, browsers[user], user) for user in burst),
                                                    SIGN_IN_CONCURRENCY * len(deployment.routes)), strict=True))
     watching = [tab for tab, ok in zip(tabs, shown, strict=True) if ok]  # the others are counted, not watched
@@ -227,7 +226,7 @@ async def drive(deployment: Deployment, names: list[str], burst: list[str], args
             started = time.perf_counter()
 
             async def arrive(name: str) -> Tab:
-                cookie = await log_in(deployment.url, browsers[name], name)  # a sign-in is used within 30 s
+                cookie = await log_in(deployment.url, browsers[name], name)
                 return await open_dashboard(deployment.url, browsers[name], name, cookie, search=peer.get(name, HIDE))
 
             # Every arrival is a presence change every open dashboard applies: a few at a time per process
