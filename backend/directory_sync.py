@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from .accounts import Account, Accounts
 from .directory import Directory
-from .redis_call_store import connect
+from .redis_client import connect
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import redis
 import redis.asyncio
 
-from .redis_call_store import connect
+from .redis_client import connect
 from .signal import Signal
 
 log = logging.getLogger(__name__)

@@ -10,15 +10,10 @@ The registry's API is synchronous, so this is the synchronous client: a loopback
 """
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
-
-import redis
-
 from .call_json import decode_call, encode_call
 from .call_registry import Action, Call, StoreUnavailable
 from .call_store import Deadline
+from .redis_client import connect, redis_errors_as
 
 # KEYS: the call's hash, the caller's and the callee's live key, the live calls, the deadlines, the calls made.
 # ARGV: call id, the seq the transition read ('' for a new call), new seq, snapshot, '1' if live, deadline entry
@@ -50,35 +45,8 @@ return 1
 """
 
 
-class RedisUnreachable(ConnectionError):
-    """Redis did not answer at start-up."""
-
-
-def connect(url: str, socket_timeout: float = 1.0, *, check: bool = False) -> redis.Redis:
-    """A client for REDIS_URL that gives up within `socket_timeout`; `check`: raise RedisUnreachable unless it
-    answers now (what start-up wants)."""
-    client = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout,
-                                  decode_responses=True)
-    if check:
-        try:
-            client.ping()
-        except redis.RedisError as error:
-            raise RedisUnreachable(str(error) or type(error).__name__) from None
-    return client
-
-
-Params, Result = ParamSpec('Params'), TypeVar('Result')
-
-
-def _answering(method: Callable[Params, Result]) -> Callable[Params, Result]:
-    """A lost Redis reaches the registry's callers as a refusal they already show (`CallRefused`), not a crash."""
-    @functools.wraps(method)
-    def run(*args: Params.args, **kwargs: Params.kwargs) -> Result:
-        try:
-            return method(*args, **kwargs)
-        except redis.RedisError as error:
-            raise StoreUnavailable from error
-    return run
+# A lost Redis reaches the registry's callers as a refusal they already show (`CallRefused`), not a crash.
+_answering = redis_errors_as(lambda _reason: StoreUnavailable())
 
 
 class RedisCallStore:

@@ -21,7 +21,8 @@ from .ice_config import IceConfig
 from .invite_limit import InviteLimit
 from .presence import Presence
 from .redis_bus import RedisBus
-from .redis_call_store import RedisCallStore, RedisUnreachable
+from .redis_call_store import RedisCallStore
+from .redis_client import RedisUnreachable
 from .redis_outage import RedisOutage
 from .settings import Settings, SettingsError
 from .shared_sign_ins import SharedSignIns

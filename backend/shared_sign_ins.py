@@ -11,13 +11,9 @@ trip per page request.
 """
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable
-from typing import ParamSpec, TypeVar
+from collections.abc import Iterable
 
-import redis
-
-from .redis_call_store import connect
+from .redis_client import connect, redis_errors_as
 
 
 class SignInsUnavailable(ConnectionError):
@@ -25,18 +21,8 @@ class SignInsUnavailable(ConnectionError):
     in Redis)."""
 
 
-Params, Result = ParamSpec('Params'), TypeVar('Result')
-
-
-def _answering(method: Callable[Params, Result]) -> Callable[Params, Result]:
-    """A lost Redis reaches the pages as one exception they say plainly, not as an error page."""
-    @functools.wraps(method)
-    def run(*args: Params.args, **kwargs: Params.kwargs) -> Result:
-        try:
-            return method(*args, **kwargs)
-        except redis.RedisError as error:
-            raise SignInsUnavailable(str(error) or type(error).__name__) from error
-    return run
+# A lost Redis reaches the pages as one exception they say plainly, not as an error page.
+_answering = redis_errors_as(SignInsUnavailable)
 
 
 class SharedSignIns:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import redis
 
 from .redis_bus import RedisBus
-from .redis_call_store import connect
+from .redis_client import connect
 from .signal import Signal
 
 log = logging.getLogger(__name__)
