@@ -61,6 +61,29 @@ def decline_with_a_quick_reply_by_keyboard(bob: Page, reply: str = 'In a meeting
     bob.keyboard.press('Space')
 
 
+def escape_closes_the_replies(alice: Page, bob: Page) -> None:
+    """Escape in the open replies, from the text field and from a quick reply, closes them without declining and
+    gives the focus back to decline-with-message; each opening gives the text field the focus; the call rings on."""
+    bob.locator('body').focus()
+    tab_to(bob, 'decline-with-message')
+    for back_to_a_quick_reply in (False, True):
+        bob.keyboard.press('Enter')
+        expect(by_testid(bob, 'decline-with-message')).to_have_attribute('aria-expanded', 'true')
+        bob.wait_for_function("() => document.activeElement?.closest('[data-testid=reply-text]')")
+        bob.keyboard.type('half a thought')
+        if back_to_a_quick_reply:
+            bob.keyboard.press('Shift+Tab')
+            assert focused(bob) == 'quick-reply'
+        bob.keyboard.press('Escape')
+        expect(by_testid(bob, 'reply-text')).to_have_count(0)
+        expect(by_testid(bob, 'quick-reply')).to_have_count(0)
+        expect(by_testid(bob, 'decline-with-message')).to_have_attribute('aria-expanded', 'false')
+        expect_a_visible_focus_ring(bob, 'decline-with-message')
+    expect(by_testid(bob, 'incoming-call')).to_be_visible()
+    expect(by_testid(alice, 'outgoing-call')).to_be_visible()
+    expect(by_testid(alice, 'call-notice')).to_be_hidden()
+
+
 def refused_replies_send_nothing(alice: Page, bob: Page) -> None:
     """An empty and a too long reply are refused with a word, and the call rings on."""
     by_testid(bob, 'decline-with-message').click()

@@ -9,6 +9,7 @@ from .decline_steps import (
     HTML_REPLY,
     decline_with_a_quick_reply_by_keyboard,
     decline_with_own_words,
+    escape_closes_the_replies,
     expect_a_visible_focus_ring,
     expect_the_banner_announced,
     expect_the_reply_seen,
@@ -55,10 +56,11 @@ def test_keyboard_only_accept_and_labels_that_say_what_the_buttons_do(two_people
     expect(by_testid(alice, 'call-notice')).to_contain_text('bob hung up')
 
 
-def test_decline_with_a_quick_reply(two_people):  # noqa: F811
+def test_escape_closes_the_replies_then_a_quick_reply_declines(two_people):  # noqa: F811
     _, alice, bob = two_people
     by_testid(alice, 'call-bob').click()
     expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
+    escape_closes_the_replies(alice, bob)
     decline_with_a_quick_reply_by_keyboard(bob, 'In a meeting')
     expect_the_reply_seen(alice, bob, 'In a meeting')
 

@@ -1,6 +1,6 @@
 """The callee's decline with a message: three quick replies and a short text of their own, on the incoming banner.
 
-Built on the first click of `decline-with-message` (every element of the banner delays the ring). A reply is checked
+Built at each opening by `decline-with-message` (every element of the banner delays the ring). A reply is checked
 here, on the server, with the registry's own rule (backend/decline_reply.py): a refused one shows why and sends
 nothing.
 """

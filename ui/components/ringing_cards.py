@@ -53,15 +53,23 @@ def incoming_banner(caller: str, kind: CallKind, on_accept: Callable[[], None], 
     banner = hook(RingingCard(caller, kind, avatar=avatar, incoming=True), 'incoming-call')
     banner.mark('incoming-call', 'incoming-caller')  # the simulated user reads the caller's name from the text
 
-    replies: list[ui.column] = []  # built on the first click
+    replies: list[ui.column] = []  # the open replies: built at each opening, so the text field takes the focus
 
     def toggle_replies() -> None:
         if replies:
-            replies[0].set_visibility(not replies[0].visible)
-        else:
-            with banner.add_slot('replies'):
-                replies.append(decline_replies(on_decline))
-        more.props['aria-expanded'] = 'true' if replies[0].visible else 'false'
+            close_replies()
+            return
+        # Escape closes them as it closes a menu, without declining; the browser gives the button back the focus
+        # at once, before the server removes them.
+        escape = f'() => {{ getHtmlElement({more.id}).focus(); emit(); }}'
+        with banner.slots.get('replies') or banner.add_slot('replies'):
+            replies.append(decline_replies(on_decline).on('keydown.escape', close_replies, js_handler=escape))
+        more.props['aria-expanded'] = 'true'
+
+    def close_replies() -> None:
+        if replies:
+            replies.pop().delete()
+            more.props['aria-expanded'] = 'false'
 
     with banner.add_slot('actions'):
         hook(ui.button('Decline', icon='call_end', color='negative', on_click=lambda: on_decline('')), 'decline-call')
