@@ -1,6 +1,7 @@
 """/account in Debian's Chromium against `python main.py`: a display name reaches the other dashboard live (as
-text, never HTML), the directory search and the ringing banner; a password change refuses a wrong current
-password, then the new password works and the old one does not."""
+text, never HTML), the directory search and the ringing banner, and a new one replaces the old at once in the history
+and in an open call, ringing or in progress; a password change refuses a wrong current password, then the new
+password works and the old one does not."""
 from __future__ import annotations
 
 import pytest
@@ -8,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from .browser import by_testid, log_in, register
 from .test_browser_auth import DEFAULTS
+from .test_browser_video_call import remote_playing, wait_until_both_play
 
 pytestmark = pytest.mark.browser
 
@@ -69,6 +71,32 @@ def test_display_name_live_everywhere_and_as_text(start_app, chromium):
         by_testid(bob, 'decline-call').click()
         expect(by_testid(bob, 'history-item').first).to_contain_text('Alice Johnson')
         expect(by_testid(bob, 'call-notice')).to_have_text('You declined the call from Alice Johnson')
+
+        # A new name, from another tab, replaces the old one at once where the person already shows: the history,
+        # both sides of a ringing call, and a call in progress, in place (the same call view, the video playing on).
+        alice_account, bob_account = (page.context.new_page() for page in (alice, bob))
+        for page in (alice_account, bob_account):
+            page.goto(f'{app.url}/account')
+        set_display_name(alice_account, 'Ally')
+        expect(by_testid(bob, 'history-item').first).to_contain_text('Ally')
+        by_testid(alice, 'call-bob').click()
+        expect(by_testid(bob, 'incoming-caller')).to_have_text('Ally')
+        set_display_name(alice_account, 'Zoe')
+        expect(by_testid(bob, 'incoming-caller')).to_have_text('Zoe')
+        expect(by_testid(bob, 'incoming-call').get_by_test_id('avatar-alice')).to_have_text('Z')
+        set_display_name(bob_account, 'Robert')
+        expect(by_testid(alice, 'outgoing-call')).to_contain_text('Calling Robert…')
+        expect(by_testid(alice, 'outgoing-call').get_by_test_id('avatar-bob')).to_have_text('R')
+        by_testid(bob, 'accept-call').click()
+        wait_until_both_play(alice, bob)
+        expect(by_testid(alice, 'call-view')).to_contain_text('Robert')
+        alice.evaluate('() => { window.__callView = document.querySelector("[data-testid=call-view]"); }')
+        set_display_name(bob_account, 'Bobby')
+        expect(by_testid(alice, 'call-view')).to_contain_text('Bobby')
+        assert alice.evaluate('() => window.__callView === document.querySelector("[data-testid=call-view]")')
+        assert remote_playing(alice)
+        by_testid(alice, 'hang-up').click()
+        expect(by_testid(bob, 'call-notice')).to_contain_text('Zoe hung up')
     finally:
         alice.context.close()
         bob.context.close()

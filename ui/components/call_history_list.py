@@ -2,7 +2,7 @@
 entry."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from nicegui import run, ui
 
@@ -61,6 +61,13 @@ class CallHistoryList(ui.column):
         self._empty.set_visibility(False)
         if entry.missed:
             self._show_missed(self._missed_count + 1)
+
+    def show_names(self, users: Iterable[str]) -> None:
+        """These people's labels (display names) changed: their entries show the new ones."""
+        users = set(users)
+        for entry in self._shown:
+            if entry.peer in users:
+                self._rows[entry.call_id].show_peer(self._label(entry.peer))
 
     def _insert(self, entry: HistoryEntry) -> None:
         position = sum(1 for shown in self._shown if _newest_first(shown) < _newest_first(entry))

@@ -27,7 +27,7 @@ from .call_stage import CallStage
 from .call_view import CallView
 from .component_preload import preload_components
 from .person_avatar import avatar_of
-from .ringing_cards import RingingCard, elsewhere_card, incoming_banner, outgoing_panel
+from .ringing_cards import RingingCard, elsewhere_card, elsewhere_words, incoming_banner, outgoing_panel
 from .tab_media import TabMedia
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class CallPanel:
         self._kind = 'idle'
         self._ringing: RingingCard | None = None
         self._view: CallView | None = None
+        self._elsewhere: ui.label | None = None  # the words of a call held by another of this user's tabs
         self._sound_chip = ui.chip('Sound is off: click anywhere to turn it on', icon='volume_off',
                                    color='grey-3').props('dense').classes('self-center')
         self._sound_chip.set_visibility(False)
@@ -75,6 +76,7 @@ class CallPanel:
         preload_components(RingingCard, CallStage, self._media.element_class)
         live.calls_of(me).subscribe(self._show)
         live.signals_of(me).subscribe(self._receive_signal)
+        live.renamed.subscribe(self._show_names)
         signaling.bind(act=self._act, show=self._show_again)
         try:
             current = services.calls.live_call_of(me)
@@ -140,7 +142,7 @@ class CallPanel:
     def _rebuild(self, kind: str, media_here: bool) -> None:
         self._kind = kind
         self._area.clear()
-        self._ringing = self._view = None
+        self._ringing = self._view = self._elsewhere = None
         self._shared_at = None
         call = self._call
         if not media_here:
@@ -171,8 +173,7 @@ class CallPanel:
                                       on_hang_up=lambda: self._act(call.id, self._calls.hang_up), say=self._say)
                 self._media.element.answered()
             elif kind == 'elsewhere':
-                elsewhere_card(f'In a call with {peer} in another tab',
-                               on_hang_up=lambda: self._act(call.id, self._calls.hang_up))
+                self._elsewhere = elsewhere_card(peer, on_hang_up=lambda: self._act(call.id, self._calls.hang_up))
             if kind in {'incoming', 'outgoing', 'in_call'}:
                 ui.timer(1.0, self._tick)  # deleted with the area: an idle tab has no timer waking it
         if kind != 'incoming':
@@ -180,6 +181,21 @@ class CallPanel:
         ringing_here = kind == 'incoming' or (kind == 'outgoing' and call.caller_tab == self.tab)
         self._sounds.play('ringtone' if kind == 'incoming' else 'ringback' if ringing_here else 'none')
         self._sounds.guard(ringing_here or kind == 'in_call')
+
+    def _show_names(self, users: list[str]) -> None:
+        """Display names changed (directory.rename): the other person's new one where this tab shows them, in place,
+        so a ringing card or call view keeps playing their media."""
+        call = self._call
+        if call is None or call.peer_of(self.me) not in users:
+            return
+        peer = self._services.directory.label(call.peer_of(self.me))
+        avatar = avatar_of(call.peer_of(self.me), peer)
+        if self._ringing is not None:
+            self._ringing.show_peer(peer, avatar)
+        if self._view is not None:
+            self._view.show_peer(peer, avatar)
+        if self._elsewhere is not None:
+            self._elsewhere.set_text(elsewhere_words(peer))
 
     def _accept(self, call: Call) -> None:
         self._signaling.accept(call.id)

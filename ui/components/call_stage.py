@@ -41,6 +41,10 @@ class CallStage(ui.element, component='call_stage.js', dependencies=[AVATAR_JS])
     def screen_video_id(self) -> str:
         return self._props['screen-id']
 
+    def show_peer(self, name: str, avatar: dict[str, str]) -> None:
+        """The peer's new display name (and avatar): new props, not a new element, so the videos play on."""
+        self._props.update({'peer': name, 'avatar': avatar})
+
     def show_status(self, status: str) -> None:
         """`Connecting…`, `Reconnecting…` or nothing."""
         if self._props['status'] != status:  # every call snapshot comes here; a change of the props is sent by itself

@@ -95,6 +95,10 @@ class CallView(ui.card):
         self._show_sharing('me' if call.sharing == self._me else 'peer' if call.sharing else '')
         self.tick()
 
+    def show_peer(self, name: str, avatar: dict[str, str]) -> None:
+        """The peer's new display name: in place, their video plays on."""
+        self._stage.show_peer(name, avatar)
+
     def _show_sharing(self, who: str) -> None:
         self._stage.show_sharing(who)
         label = 'Stop sharing your screen' if who == 'me' else 'Share your screen'

@@ -26,11 +26,16 @@ class HistoryRow(TextElement, component='history_row.js', dependencies=[AVATAR_J
             ('call_missed', 'negative') if entry.missed else ('call_received', 'positive')
         # The age, not the time: the browser's clock may be off, the elapsed time is not.
         age = max(0.0, (datetime.now(UTC) - entry.started_at).total_seconds())
+        self._peer = entry.peer
         self._props.update(peer=peer_name, avatar=avatar_of(entry.peer, peer_name), icon=icon, color=color, age=age,
                            kind=kind_words(entry.kind),
                            direction='Outgoing' if entry.outgoing else 'Incoming')
         self.on('click', lambda: on_call_back(CallKind.VIDEO))
         self.on('voice-call', lambda: on_call_back(CallKind.VOICE))
+
+    def show_peer(self, name: str) -> None:
+        """The other person's new display name (and the initial in their avatar)."""
+        self._props.update(peer=name, avatar=avatar_of(self._peer, name))
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         return [self._props['peer'], self._props['kind'], self.text]

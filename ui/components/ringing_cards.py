@@ -42,6 +42,11 @@ class RingingCard(TextElement, component='ringing_cards.js', dependencies=[AVATA
     def show_countdown(self, text: str) -> None:
         self._props['countdown'] = text  # a change of the props is sent by itself
 
+    def show_peer(self, name: str, avatar: dict[str, str]) -> None:
+        """The other person's new display name, in place: their media keeps playing in the card."""
+        self.set_text(name)
+        self._props['avatar'] = avatar
+
     def _displayed_contents(self, *, only_visible: bool) -> list:
         words = 'is calling you' if self._props['incoming'] else f'Calling {self.text}…'
         return [self.text, words, self._props['kind'], self._props['countdown']]
@@ -90,10 +95,15 @@ def outgoing_panel(callee: str, kind: CallKind, on_cancel: Callable[[], None], *
     return panel
 
 
-def elsewhere_card(text: str, on_hang_up: Callable[[], None]) -> None:
-    """A call of this user that lives in another of their tabs."""
+def elsewhere_card(peer: str, on_hang_up: Callable[[], None]) -> ui.label:
+    """A call of this user that lives in another of their tabs; the label naming the peer (`elsewhere_words`)."""
     with ui.card().classes('w-full'):
         with ui.row().classes('w-full items-center no-wrap gap-4'):
             ui.icon('devices', size='md', color='primary')
-            ui.label(text).classes('grow')
+            words = ui.label(elsewhere_words(peer)).classes('grow')
             ui.button('Hang up', icon='call_end', on_click=on_hang_up).props('color=negative outline')
+    return words
+
+
+def elsewhere_words(peer: str) -> str:
+    return f'In a call with {peer} in another tab'

@@ -104,6 +104,7 @@ def dashboard_page(services: Services, live: LiveUpdates) -> None:
 
         live.new_account.subscribe(lambda account: add_person(account.username))
         live.renamed.subscribe(directory.show_names)
+        live.renamed.subscribe(history.show_names)
         live.history_of(me).subscribe(history.add)
         await history.refresh()
 
