@@ -1,5 +1,6 @@
 """What a person sees, in real Chromium at a phone's and a desktop's size: the peer's avatar, name and state where
-their video is not showing, the call filling a phone, dark mode. Screenshots of each state go to test-artifacts/."""
+their video is not showing (not arrived yet, camera off, paused), the call filling a phone, dark mode. Screenshots of
+each state go to test-artifacts/."""
 from __future__ import annotations
 
 import pytest
@@ -34,6 +35,23 @@ def expect_placeholder(page, user: str, words: str) -> None:
     expect(by_testid(page, 'remote-placeholder-state')).to_have_text(words)
 
 
+# bob's camera goes into the call's connection at the accept (into the sender the instant answer made ready) but is
+# held there until released: alice's page has the video track and no frame of it yet.
+HOLD_CAMERA = '''() => {
+  const replace = RTCRtpSender.prototype.replaceTrack;
+  window.__heldCameras = [];
+  RTCRtpSender.prototype.replaceTrack = function (track) {
+    if (!track || track.kind !== "video" || !window.__heldCameras) return replace.call(this, track);
+    window.__heldCameras.push([this, track]);
+    return Promise.resolve();
+  };
+  window.__releaseCameras = () => {
+    const held = window.__heldCameras;
+    window.__heldCameras = null;
+    return Promise.all(held.map(([sender, track]) => replace.call(sender, track)));
+  };
+}'''
+
 # The peer's video stops arriving (their sender sends nothing), without telling anyone: it froze.
 FREEZE = '''(on) => {
   const pc = window.__peerConnections.at(-1);
@@ -50,9 +68,16 @@ def test_the_peer_shows_as_themselves_when_their_video_does_not(start_app, chrom
     expect(by_testid(bob, 'user-alice').get_by_test_id('avatar-alice')).to_have_text('A')
     by_testid(alice, 'call-bob').click()
     expect(by_testid(bob, 'incoming-call').get_by_test_id('avatar-alice')).to_be_visible()
+    bob.wait_for_function('() => window.__peerConnections.at(-1)?.connectionState === "connected"')  # while it rings
+    bob.evaluate(HOLD_CAMERA)
     by_testid(bob, 'accept-call').click()
+    bob.wait_for_function('() => window.__heldCameras.length === 1')
+    expect_placeholder(alice, 'bob', 'Waiting for video…')  # until bob's first frame
+    alice.screenshot(path=artifacts / f'look-waiting-for-video-{size}-light.png')
+    bob.evaluate('() => window.__releaseCameras()')
     wait_until_both_play(alice, bob, artifacts)
-    expect(by_testid(bob, 'remote-placeholder')).to_have_count(0)
+    for page in (alice, bob):
+        expect(by_testid(page, 'remote-placeholder')).to_have_count(0)
 
     by_testid(alice, 'toggle-video').click()
     expect_placeholder(bob, 'alice', 'Camera off')
