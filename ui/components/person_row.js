@@ -10,11 +10,11 @@ export default {
       <div class="grow truncate" :data-testid="'name-' + user">{{ name }}</div>
       <q-badge :color="color" :data-testid="'status-' + user"><slot></slot></q-badge>
       <q-btn flat round dense color="primary" icon="call" :title="'Voice call ' + name"
-             :aria-label="'Voice call ' + name" :data-testid="'voice-call-' + user" @click="$emit('voice-call')" />
+             :aria-label="'Voice call ' + name" :data-testid="'voice-call-' + user" @click="$emit('click', 'voice')" />
       <q-btn flat round dense color="primary" icon="videocam" :title="'Video call ' + name"
              :aria-label="'Video call ' + name" :data-testid="'call-' + user" @click="$emit('click')" />
     </div>`,
   components: { PersonAvatar },
   props: { user: String, name: String, color: String, avatar: Object },
-  emits: ["click", "voice-call"], // only the buttons call: a click elsewhere on the row does nothing
+  emits: ["click"], // only the buttons call (the voice button with "voice"): a click elsewhere on the row does nothing
 };

@@ -25,8 +25,9 @@ class PersonRow(ui.element, component='person_row.js', dependencies=[AVATAR_JS])
     def __init__(self, user: str, status: str, name: str, on_call: Callable[[str, CallKind], Any]) -> None:
         super().__init__()
         self.show(user, status, name)
-        self.on('click', lambda: on_call(self.user, CallKind.VIDEO))
-        self.on('voice-call', lambda: on_call(self.user, CallKind.VOICE))
+        # One listener for both buttons: NiceGUI sends every listener with each update of the row, and a presence
+        # change updates rows on every open dashboard.
+        self.on('click', lambda event: on_call(self.user, CallKind.VOICE if event.args == 'voice' else CallKind.VIDEO))
 
     @property
     def user(self) -> str:
