@@ -149,6 +149,9 @@ REMOTE_VIDEO_RUNNING = '''(() => {
     const video = document.querySelector("#remote video");
     return !!video && video.videoWidth > 0 && video.currentTime > 0.2;
 })()'''
+# A busy page: a timer set to run at once runs 3 s late (other timers keep their delay).
+LATE_TIMERS = '''(() => { const original = window.setTimeout;
+                          window.setTimeout = (fn, ms, ...args) => original(fn, ms || 3000, ...args); })()'''
 LOG_FILTER_WARNING = {'error': True, 'warn': True, 'info': False, 'track': False, 'debug': False}
 
 
@@ -507,6 +510,24 @@ def test_call_with_real_media_both_ways(open_page, cloud):
     assert subscribe['args'][1] in ('audio', 'video')
     play = [c for c in cloud.calls('bob') if c['object'] == 'RemoteVideoTrack' and c['method'] == 'play']
     assert play and play[0]['args'] == ['remote']
+
+
+def test_a_publish_right_after_a_join_comes_after_the_users_found_there(open_page, cloud):
+    """The SDK reports the users already in the channel once join() resolved; a member's publish that reaches the
+    page before that report (a busy page runs its timers late) is not lost: it comes after it, as with Agora."""
+    alice, bob = open_page(), open_page()
+    alice.evaluate('rtcJoin("room-5", "006alice", "alice")')
+    assert alice.evaluate('joined') == {'ok': True, 'value': 'alice'}
+    bob.evaluate(LATE_TIMERS)
+    bob.evaluate('rtcJoin("room-5", "006bob", "bob")')
+    assert bob.evaluate('joined') == {'ok': True, 'value': 'bob'}
+    alice.evaluate('startMedia()')  # published while bob's report of alice is still to come
+    wait_event(bob, 'rtc', 'user-published', 2)
+    bob.wait_for_function(REMOTE_VIDEO_RUNNING, timeout=15_000)
+    reported = [(e['name'], e['args'][-1]) for e in events(bob, 'rtc')
+                if e['name'] in ('user-joined', 'user-published')]
+    assert reported[0] == ('user-joined', {'uid': 'alice', 'hasAudio': False, 'hasVideo': False})
+    assert sorted(reported[1:]) == [('user-published', 'audio'), ('user-published', 'video')]
 
 
 def test_unanswered_join_is_aborted_by_leave(open_page, cloud):

@@ -809,7 +809,7 @@ class AgoraRTCClient extends EventEmitter {
     const hidden = {
       _cid: randomId("rtc-"), _config: Object.assign({ mode: "rtc", codec: "vp8" }, config || {}),
       _connectionState: "DISCONNECTED", _uid: undefined, _channelName: undefined, _users: [], _localTracks: [],
-      _peers: new Map(), _pendingJoin: null, _qualityTimer: null,
+      _peers: new Map(), _pendingJoin: null, _qualityTimer: null, _memberReport: null,
       _networkQuality: { uplinkNetworkQuality: 1, downlinkNetworkQuality: 1 }, _role: null,
     };
     for (const [key, value] of Object.entries(hidden)) {
@@ -925,15 +925,17 @@ class AgoraRTCClient extends EventEmitter {
     this._qualityTimer = setInterval(() => {
       if (this._connectionState === "CONNECTED") this.emit("network-quality", Object.assign({}, this._networkQuality));
     }, 2000);
-    setTimeout(() => {
-      // The SDK reports the users (and their published media) already in the channel after joining.
+    // The SDK reports the users (and their published media) already in the channel after joining, and before
+    // what the channel says later: a member's publish or leave that arrives first waits for this report.
+    this._memberReport = () => {
       if (this._uid !== result.uid || this._connectionState !== "CONNECTED") return;
       for (const member of result.members) {
         this._userJoined(member.uid, true);
         if (member.audio) this._remoteMedia(member.uid, "audio", true);
         if (member.video) this._remoteMedia(member.uid, "video", true);
       }
-    });
+    };
+    setTimeout(() => this._reportMembers());
     if (this._localTracks.length) this._syncMedia();
     return result.uid;
   }
@@ -957,7 +959,13 @@ class AgoraRTCClient extends EventEmitter {
     this._teardown();
     this._setState("DISCONNECTED", "LEAVE");
   }
+  _reportMembers() {
+    const report = this._memberReport;
+    this._memberReport = null;
+    if (report) report();
+  }
   _teardown() {
+    this._memberReport = null;
     clearInterval(this._qualityTimer);
     this._qualityTimer = null;
     for (const peer of this._peers.values()) peer.close();
@@ -1184,6 +1192,7 @@ class AgoraRTCClient extends EventEmitter {
     this.emit(name, ...args);
   }
   _push(message) {
+    this._reportMembers();
     switch (message.op) {
       case "rtc.userJoined":
         this._userJoined(message.uid, false);
