@@ -117,6 +117,7 @@ class _RtcClient:
     uid: Any = None
     channel: str | None = None
     state: str = 'idle'  # idle | pending | joined
+    request: Any = None  # the id of the join request being answered after `join_delay`
     token: str | None = None
     order: int = 0
     media: dict[str, bool] = field(default_factory=lambda: {'audio': False, 'video': False})
@@ -137,6 +138,8 @@ class FakeAgoraCloud:
     - `peer_offline_delay`: seconds a sent invitation waits for an offline callee before LocalInvitationFailure
       ('PEER_OFFLINE'), or 'PEER_NO_RESPONSE' if the callee counts as online but has no session (real SDK: 30 s).
     - `never_answer_join`: RTC join() requests are never answered (like Agora unreachable); leave() aborts them.
+    - `join_delay`: seconds before an RTC join() request is answered (a slow network): the page is in the channel
+      only then.
     - `login_fails_with`: None, or (code, message) or {'code', 'message', 'name'}: RTM login() rejects with it.
     - `unreachable`: behave like Agora unreachable: RTM login times out, RTC join never settles, renewals hang.
     - `login_timeout`: seconds after which an unanswered RTM login() rejects with code 9 (real SDK: 12 s).
@@ -148,9 +151,10 @@ class FakeAgoraCloud:
     def __init__(self, *, peer_offline_delay: float = 1.0, never_answer_join: bool = False,
                  login_fails_with: tuple[int, str] | dict | None = None, unreachable: bool = False,
                  login_timeout: float = 12.0, accept_timeout: float = 5.0, invitation_expire: float = 60.0,
-                 rtc_drop_delay: float = 1.0) -> None:
+                 rtc_drop_delay: float = 1.0, join_delay: float = 0.0) -> None:
         self.peer_offline_delay = peer_offline_delay
         self.never_answer_join = never_answer_join
+        self.join_delay = join_delay
         self.login_fails_with = login_fails_with
         self.unreachable = unreachable
         self.invitation_expire = invitation_expire
@@ -623,6 +627,18 @@ class FakeAgoraCloud:
         if self.unreachable or self.never_answer_join:
             client.state = 'pending'
             return _NO_ANSWER
+        if self.join_delay:
+            client.state, client.request = 'pending', message['id']
+            self._later(self.join_delay, self._answer_join, client, message['id'])
+            return _NO_ANSWER
+        return self._join(client)
+
+    def _answer_join(self, client: _RtcClient, request_id: Any) -> None:
+        # (not abandoned meanwhile, nor asked again)
+        if client.state == 'pending' and client.request == request_id and self._rtc.get(client.cid) is client:
+            client.page.send({'t': 'res', 'id': request_id, 'ok': True, 'result': self._join(client)})
+
+    def _join(self, client: _RtcClient) -> dict:
         if client.uid is None:
             taken = {m.uid for m in self._members(client.channel)}
             client.uid = next(u for u in iter(lambda: random.randint(1, 2**32 - 1), None) if u not in taken)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tokens import parse_token
 
 from .browser import by_testid, register
-from .fake_agora_cloud import FakeAgoraCloud
+from .fake_agora_cloud import RTC_SDK_PATH, FakeAgoraCloud
 from .test_browser_agora_mode import wait_until_connected
 from .test_browser_instant_answer import LIVE_MEDIA, MEDIA_OPENED, open_tab
 
@@ -211,3 +211,78 @@ def test_a_tab_opened_while_it_rings_answers_and_the_tab_that_joined_leaves_the_
                      world.uid['bob']: {'audio': True, 'video': True}}, media
     by_testid(alice, 'hang-up').click()
     expect(by_testid(second, 'history-item')).to_contain_text('Completed', timeout=20_000)
+
+
+def test_an_accept_while_the_ringing_tab_still_joins_publishes_camera_and_microphone(people, cloud):
+    """The accept can come before the ringing tab is in the channel (here Agora answers each join after 3 s): the tab
+    opens its camera and microphone and publishes both once it has joined."""
+    cloud.join_delay = 3.0
+    world = people('server', 'on')
+    alice, [bob] = world.alice, world.bobs
+    channel = ring(world)
+    world.cloud.wait_for_call('join', uid=world.uid['bob'], sdk='rtc')  # asked, not answered yet
+    by_testid(bob, 'accept-call').click()
+    wait_until_connected(alice, bob)
+    [publish] = world.rtc('publish', 'bob')
+    assert [track['kind'] for track in publish['args'][0]] == ['audio', 'video']
+    media = {str(member): flags for member, flags in world.cloud.channel_members(channel).items()}
+    assert media == {world.uid['alice']: {'audio': True, 'video': True},
+                     world.uid['bob']: {'audio': True, 'video': True}}, media
+    by_testid(bob, 'hang-up').click()
+    expect(by_testid(alice, 'history-item')).to_contain_text('Completed', timeout=20_000)
+
+
+# Click the ringing tab's accept button (if its banner is up): whether it was there to click.
+CLICK_ACCEPT = '''() => {
+  const accept = document.querySelector('[data-testid="accept-call"]');
+  if (accept) accept.click();
+  return !!accept;
+}'''
+
+
+@pytest.mark.parametrize('clicked', ['once-preloaded', 'while-the-sdk-loads'])
+def test_a_tab_whose_accept_came_second_shows_no_call_and_never_opens_its_camera(people, clicked):
+    """Both ringing tabs of bob click accept at one moment; the server lets the first accept win. A tab that only
+    preloads the channel joins once the server confirmed its answer (joining as bob pushes out any other session of
+    bob's): the winner joins and publishes; the other says the call was answered on another tab, never opens its
+    camera or microphone and never joins, also when the clicks came before the SDK was even loaded."""
+    world = people('server', 'on', bob_tabs=2)
+    alice, bobs = world.alice, world.bobs
+    held = []  # bob's requests for the SDK, answered only after the clicks
+    if clicked == 'while-the-sdk-loads':
+        world.contexts[1].route(f'**/{RTC_SDK_PATH}', lambda route: held.append(route))
+    channel = ring(world)
+    if held:
+        for bob in bobs:
+            bob.wait_for_function('() => !!document.querySelector(".ringing-reveal")')
+    else:
+        first = world.cloud.wait_for_call('preload', sdk='rtc')
+        world.cloud.wait_for_call('preload', sdk='rtc', since=world.cloud.calls().index(first) + 1)
+    # Both click at the same moment of the browser's one clock: each banner is still up at its click
+    at = max(bob.evaluate('performance.timeOrigin + performance.now()') for bob in bobs) + 300
+    for bob in bobs:
+        bob.evaluate(f'''at => setTimeout(() => window.__accepted = ({CLICK_ACCEPT})(),
+                                          at - performance.timeOrigin - performance.now())''', at)
+    for bob in bobs:
+        bob.wait_for_function('() => window.__accepted !== undefined')
+        assert bob.evaluate('window.__accepted') is True
+    bobs[0].wait_for_function('''() => document.querySelector('[data-testid="call-view"]')
+        || document.querySelector('[data-testid="call-notice"]').textContent.includes("another tab")''')
+    winner, loser = bobs if by_testid(bobs[0], 'call-view').count() else bobs[::-1]
+    expect(by_testid(loser, 'call-notice')).to_have_text('Answered on another tab')
+    for route in held:
+        route.continue_()
+    wait_until_connected(alice, winner)
+    expect(by_testid(loser, 'call-view')).to_have_count(0)
+    expect(loser.locator('[data-testid="remote-video"], [data-testid="incoming-call"]')).to_have_count(0)
+    media = {str(member): flags for member, flags in world.cloud.channel_members(channel).items()}
+    assert media == {world.uid['alice']: {'audio': True, 'video': True},
+                     world.uid['bob']: {'audio': True, 'video': True}}, media
+    joins = [call for call in world.cloud.calls() if call['sdk'] == 'rtc' and call['method'] == 'join']
+    assert [join['uid'] for join in joins] == [world.uid['alice'], world.uid['bob']]  # the winner's only
+    assert loser.evaluate('window.__mediaOpened.length') == 0 and loser.evaluate(SHOWN) == 0
+    assert winner.evaluate('window.__mediaOpened.length') == 1
+    by_testid(winner, 'hang-up').click()
+    for page in (alice, winner):
+        expect(by_testid(page, 'history-item')).to_contain_text('Completed', timeout=20_000)
+    expect(by_testid(loser, 'history-item')).to_contain_text('Completed')

@@ -27,6 +27,7 @@ export default {
   template: `<span style="display:none"></span>`,
   props: { sdkUrl: String, videoCall: Boolean, localVideo: String, remoteVideo: String, screenVideo: String,
            screenUid: [String, Number], peerScreenUid: [String, Number],
+           joinNow: Boolean, // false: only preload the channel, and join once the server confirms this tab answered
            revealAt: String }, // "": the peer shows at once; "accept": at reveal(); "first-media": when it arrives
   watch: {
     localVideo: { handler: "play", flush: "post" }, // after the new elements are in the page
@@ -37,6 +38,7 @@ export default {
     this.tracks = [];
     this.remoteTracks = {};
     this.publishWanted = false;
+    this.joinWaits = !this.joinNow;
     this.revealed = !this.revealAt;
     this.videoWanted = this.videoCall;
     this.$emit("ready");
@@ -45,21 +47,22 @@ export default {
     this.stop();
   },
   methods: {
-    async join(appId, channel, token, uid, publish, joinNow = true) {
+    async join(appId, channel, token, uid, publish) {
       let AgoraRTC;
       try {
         AgoraRTC = (await import(this.sdkUrl)).default;
       } catch (error) {
         return this.$emit("connect-failed", { reason: `could not load the Agora video SDK (${error.message})` });
       }
+      if (this.closed) return; // the call ended here while the SDK loaded
       AgoraRTC.setLogLevel(3);
       if (AgoraRTC.disableLogUpload) AgoraRTC.disableLogUpload();
       this.sdk = AgoraRTC;
       this.publishWanted = this.publishWanted || publish;
-      if (!joinNow) {
+      if (this.joinWaits) {
         this.pendingJoin = [appId, channel, token, uid];
         if (AgoraRTC.preload) AgoraRTC.preload(appId, channel, token, uid).catch(() => {}); // best effort
-        if (this.publishWanted) this.publish();
+        if (this.publishWanted) this.publish(); // confirmed already: joins now
         return;
       }
       const client = (this.client = AgoraRTC.createClient({ mode: "rtc", codec: "vp8" }));
@@ -120,7 +123,7 @@ export default {
         return this.$emit("connect-failed", { reason: `Cannot reach the video service (${detail})` });
       }
       this.joined = true;
-      if (this.publishWanted) await this.publishTracks();
+      if (this.publishWanted) await this.publish(); // also when the accept came while joining
       if (client.remoteUsers.length) this.$emit("connected");
     },
     reveal(confirmed = false) {
@@ -130,19 +133,22 @@ export default {
       // tab, which may have been the one to answer first.
       this.revealed = true;
       this.play();
-      if (confirmed || !this.pendingJoin) this.publish();
+      if (confirmed || !this.joinWaits) this.publish();
     },
     async publish() {
-      // The accept: camera and microphone now. Before the join is done, join() publishes once it is.
+      // The accept: camera and microphone now. Before the join is done, join() publishes once it is (opening
+      // them first if they are not open yet).
       this.publishWanted = true;
-      if (this.pendingJoin) {
+      if (this.joinWaits) { // confirmed: a tab that only preloaded joins now, or as soon as join() brings the token
+        if (!this.pendingJoin) return;
         const args = this.pendingJoin;
         this.pendingJoin = null;
-        return this.join(...args, true, true);
+        this.joinWaits = false;
+        return this.join(...args, true);
       }
-      if (!this.joined || this.tracks.length || this.creating) return;
-      this.creating = true; // once: reveal() comes at the click and again with the server's answer
-      if (await this.createTracks()) await this.publishTracks();
+      if (!this.joined || this.publishing) return;
+      this.publishing = true; // once: reveal() comes at the click and again with the server's answer
+      if (this.tracks.length || await this.createTracks()) await this.publishTracks();
     },
     async createTracks() {
       try {

@@ -28,10 +28,10 @@ class AgoraRtcCall(CallMediaElement, component='agora_rtc_call.js'):
         super().__init__(**common)
         self.props['sdk-url'] = sdk_url
         self.props['screen-uid'], self.props['peer-screen-uid'] = screen_uids
+        self.props['join-now'] = join_now
         self._grant = grant
         self._screen_grant = screen_grant
         self._publish = publish
-        self._join_now = join_now
         self.channel = ''  # the channel joined (or preloaded); '' until the component is ready
         self.on('ready', self._join)
         self.on('token-will-expire', lambda: self._renew(self._grant, 'renewToken'))
@@ -47,7 +47,7 @@ class AgoraRtcCall(CallMediaElement, component='agora_rtc_call.js'):
             self._connect_failed(str(refusal))
             return
         self.channel = grant.channel
-        self.run_method('join', grant.app_id, grant.channel, grant.token, grant.uid, self._publish, self._join_now)
+        self.run_method('join', grant.app_id, grant.channel, grant.token, grant.uid, self._publish)
 
     def answered(self) -> None:
         super().answered()
