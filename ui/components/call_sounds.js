@@ -18,7 +18,9 @@ export default {
       this.context.resume().then(() => this.report());
       if (window.Notification && Notification.permission === "default") Notification.requestPermission();
     };
-    document.addEventListener("pointerdown", this.unlock, { capture: true });
+    // At the click, not the press: the "sound is off" chip goes away then, and going at the press it moved the page
+    // under the pointer, so that the release, and the click with it (often Accept), landed elsewhere.
+    document.addEventListener("click", this.unlock, { capture: true });
     document.addEventListener("keydown", this.unlock, { capture: true });
     this.context.onstatechange = () => this.report();
     this.onVisible = () => { if (!document.hidden) this.stopAlert(); };
@@ -34,7 +36,7 @@ export default {
   unmounted() {
     this.play("none");
     this.stopAlert();
-    document.removeEventListener("pointerdown", this.unlock, { capture: true });
+    document.removeEventListener("click", this.unlock, { capture: true });
     document.removeEventListener("keydown", this.unlock, { capture: true });
     document.removeEventListener("visibilitychange", this.onVisible);
     window.removeEventListener("beforeunload", this.onBeforeUnload);
