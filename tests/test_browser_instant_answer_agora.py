@@ -4,6 +4,8 @@ while it rings, the ringing callee joins without publishing and publishes at the
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -252,9 +254,11 @@ def test_a_tab_whose_accept_came_second_shows_no_call_and_never_opens_its_camera
     if clicked == 'while-the-sdk-loads':
         world.contexts[1].route(f'**/{RTC_SDK_PATH}', lambda route: held.append(route))
     channel = ring(world)
-    if held:
-        for bob in bobs:
-            bob.wait_for_function('() => !!document.querySelector(".ringing-reveal")')
+    if clicked == 'while-the-sdk-loads':
+        deadline = time.monotonic() + 15
+        while len(held) < 2 and time.monotonic() < deadline:  # both tabs wait for the SDK
+            bobs[0].wait_for_timeout(50)
+        assert len(held) == 2
     else:
         first = world.cloud.wait_for_call('preload', sdk='rtc')
         world.cloud.wait_for_call('preload', sdk='rtc', since=world.cloud.calls().index(first) + 1)
@@ -270,7 +274,7 @@ def test_a_tab_whose_accept_came_second_shows_no_call_and_never_opens_its_camera
         || document.querySelector('[data-testid="call-notice"]').textContent.includes("another tab")''')
     winner, loser = bobs if by_testid(bobs[0], 'call-view').count() else bobs[::-1]
     expect(by_testid(loser, 'call-notice')).to_have_text('Answered on another tab')
-    for route in held:
+    for route in held:  # (a tab imports the SDK once)
         route.continue_()
     wait_until_connected(alice, winner)
     expect(by_testid(loser, 'call-view')).to_have_count(0)
