@@ -26,7 +26,6 @@ if [ $# -gt 0 ]; then
 fi
 # The full run: two workers, a test file each at a time (most of a browser test is waiting on a browser or a
 # timer, and every test starts its own servers on free ports), the slowest tests listed at the end; then the call
-# tests once more on stock NiceGUI (ui/nicegui_tuning/ off). A failed test runs once more, and the run says so
-# ("RERUN"): a call's media through the Agora stand-ins sometimes does not start, an open bug.
-python -m pytest -n 2 --dist loadfile --durations=20 --reruns 1
-NICEGUI_TUNING=off python -m pytest -n 2 --dist loadfile --reruns 1 tests/test_browser_calls.py tests/test_browser_video_call.py
+# tests once more on stock NiceGUI (ui/nicegui_tuning/ off).
+python -m pytest -n 2 --dist loadfile --durations=20
+NICEGUI_TUNING=off python -m pytest -n 2 --dist loadfile tests/test_browser_calls.py tests/test_browser_video_call.py
