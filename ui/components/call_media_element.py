@@ -25,7 +25,7 @@ class CallMediaElement(ui.element):
     Media started while the call rings (the caller's camera; with instant answer the connection of either side)
     keeps what it reports for the registry, which takes it only once the call is answered, until `answered`.
     It shows the peer only from the accept on, which the browser side sees first (`reveal_at`): the callee's accept
-    click (`reveal_js`), or on the calling tab the callee's first media; `answered` reveals it too."""
+    click (`accept_js`), or on the calling tab the callee's first media; `answered` reveals it too."""
     VIDEO_TAG = 'video'  # the element the call stage plays each video into
 
     def __init__(self, *, video_call: bool, local_video_id: str, remote_video_id: str, screen_video_id: str,
@@ -34,7 +34,7 @@ class CallMediaElement(ui.element):
                  on_peer_media: Callable[[str, bool], None], on_quality: Callable[[int, int], None],
                  on_camera_failed: Callable[[str], None], on_screen: Callable[[str, str], None]) -> None:
         """`video_call`: the camera opens with the microphone; False (a voice call): only when turned on.
-        `reveal_at`: when the peer shows: '' at once, `accept` at `reveal_js`, `first-media` when the peer's arrives.
+        `reveal_at`: when the peer shows: '' at once, `accept` at `accept_js`, `first-media` when the peer's arrives.
         `on_screen(what, reason)` hears of this browser's screen capture (see above)."""
         super().__init__()
         self.props['video-call'] = video_call
@@ -84,9 +84,11 @@ class CallMediaElement(ui.element):
         return f'() => getElement({self.id}).toggleScreen()'
 
     @property
-    def reveal_js(self) -> str:
-        """The click handler of the accept button: the peer shows and the camera opens at once, in the browser."""
-        return f'() => getElement({self.id}).reveal()'
+    def accept_js(self) -> str:
+        """The click handler of the accept button: the peer shows and the camera opens at once, in the browser, and
+        the accept goes to the server once the peer's first frame is on screen (a media that waits for nothing, or
+        is gone, sends it at once)."""
+        return f'async () => {{ try {{ await getElement({self.id})?.reveal(); }} finally {{ emit(); }} }}'
 
     def stop_screen(self) -> None:
         self.run_method('stopScreen')

@@ -151,7 +151,8 @@ class CallPanel:
         avatar = avatar_of(call.peer_of(self.me), peer)
         with self._area:
             if kind == 'incoming':
-                self._ringing = incoming_banner(peer, call.kind, on_accept=lambda: self._accept(call),
+                self._ringing = incoming_banner(peer, call.kind,
+                                                on_accept=None if media_here else lambda: self._accept(call),
                                                 on_decline=lambda reply: self._signaling.decline(call.id, reply),
                                                 avatar=avatar)
                 voice = ' (voice call)' if call.kind is CallKind.VOICE else ''  # a video call is what people expect
@@ -159,7 +160,7 @@ class CallPanel:
                                    f'Open {self._services.settings.app_name} to answer')
                 if media_here:  # instant answer: connected while it rings, shown only from the accept click on
                     media = self._media.play_in(call, '', self._ringing.reveal_id)
-                    self._ringing.accept_button.on('click', js_handler=media.reveal_js)
+                    self._ringing.accept_button.on('click', lambda: self._accept(call), js_handler=media.accept_js)
             elif kind == 'outgoing':
                 self._ringing = outgoing_panel(peer, call.kind,
                                                on_cancel=lambda: self._act(call.id, self._calls.cancel),

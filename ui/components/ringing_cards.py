@@ -52,9 +52,10 @@ class RingingCard(TextElement, component='ringing_cards.js', dependencies=[AVATA
         return [self.text, words, self._props['kind'], self._props['countdown']]
 
 
-def incoming_banner(caller: str, kind: CallKind, on_accept: Callable[[], None], on_decline: Callable[[str], None], *,
-                    avatar: dict[str, str]) -> RingingCard:
-    """`on_decline(reply)`: declined with the callee's reply, or without one ('')."""
+def incoming_banner(caller: str, kind: CallKind, on_accept: Callable[[], None] | None,
+                    on_decline: Callable[[str], None], *, avatar: dict[str, str]) -> RingingCard:
+    """`on_decline(reply)`: declined with the callee's reply, or without one (''). `on_accept` None: the caller
+    gives `accept_button` a click handler of its own."""
     banner = hook(RingingCard(caller, kind, avatar=avatar, incoming=True), 'incoming-call')
     banner.mark('incoming-call', 'incoming-caller')  # the simulated user reads the caller's name from the text
 

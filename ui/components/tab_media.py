@@ -10,7 +10,7 @@ in a channel, so only a callee with a single open tab joins before the accept (w
 preloads the channel and the answering one joins at the accept).
 
 The accept shows in the browser before the server hears of it: the answering tab's click reveals the caller and
-opens the camera (`reveal_js`), and the calling tab reveals the callee at its first media, each in the ringing card;
+opens the camera (`accept_js`), and the calling tab reveals the callee at its first media, each in the ringing card;
 the call view then takes the playing media over. A refused accept (another tab won, the caller cancelled) deletes
 the media like any other end of the call here.
 """

@@ -21,6 +21,7 @@
 // A voice call (`videoCall` false) asks the browser for the microphone only; turning the camera on during the call
 // adds its track to the connection (into a transceiver ready for it, or renegotiated), and the peer's arrives so.
 const CAMERA = { width: 640, height: 360 };
+const FIRST_FRAME_WAIT_MS = 150; // the longest the accept click waits for the peer's first frame
 const REASONS = {
   NotAllowedError: "permission to use the camera or microphone was denied",
   SecurityError: "permission to use the camera or microphone was denied",
@@ -136,10 +137,25 @@ export default {
     },
     reveal() {
       // The accept (its click on this tab, the peer's first media on the calling tab, or the server's answer):
-      // the peer plays, and a callee connected while it rang opens its camera.
+      // the peer plays, and a callee connected while it rang opens its camera. Resolves once the peer's first
+      // frame is on screen (see firstFrame).
       this.revealed = true;
       this.attach();
       this.openCamera();
+      return this.firstFrame();
+    },
+    firstFrame() {
+      // The accept click tells the server only after this: the call view it then builds on this page would
+      // otherwise land while that frame is due and hold it back (bench/README.md, instant answer). Nothing to wait
+      // for without a connected video of the peer; never longer than FIRST_FRAME_WAIT_MS.
+      const video = this.remoteView;
+      const stream = this.remoteStream;
+      if (!video || !stream || !stream.getVideoTracks().length || !video.requestVideoFrameCallback
+          || video.readyState >= video.HAVE_CURRENT_DATA) return Promise.resolve();
+      return new Promise((resolve) => {
+        video.requestVideoFrameCallback(() => resolve());
+        setTimeout(resolve, FIRST_FRAME_WAIT_MS);
+      });
     },
     async openCamera() {
       // The accept of a call connected while it rang: the camera goes into the transceivers the answer made ready.
