@@ -177,6 +177,21 @@ def test_the_first_tab_to_accept_keeps_its_connection_and_the_others_close_their
         context.close()
 
 
+def accept_at_once(bobs: list, click_js: str) -> tuple:
+    """Both tabs click Accept (`click_js`, which returns True when the click did what it should) at the same moment
+    of the browser's one clock, each banner still up at its click; returns (the winning tab, the other)."""
+    at = max(bob.evaluate('performance.timeOrigin + performance.now()') for bob in bobs) + 300
+    for bob in bobs:
+        bob.evaluate(f'''at => setTimeout(() => window.__accepted = ({click_js})(),
+                                          at - performance.timeOrigin - performance.now())''', at)
+    for bob in bobs:
+        bob.wait_for_function('() => window.__accepted !== undefined')
+        assert bob.evaluate('window.__accepted') is True
+    bobs[0].wait_for_function('''() => document.querySelector('[data-testid="call-view"]')
+        || document.querySelector('[data-testid="call-notice"]').textContent.includes("another tab")''')
+    return bobs if by_testid(bobs[0], 'call-view').count() else bobs[::-1]
+
+
 def test_a_tab_whose_accept_came_second_shows_no_call_and_releases_its_camera(start_app, chromium):
     """Both ringing tabs show the caller and open the camera at their click; the server lets the first accept win and
     the other tab takes back what its click started."""
@@ -185,17 +200,8 @@ def test_a_tab_whose_accept_came_second_shows_no_call_and_releases_its_camera(st
     for bob in bobs:
         expect(by_testid(bob, 'incoming-caller')).to_have_text('alice')
     wait_until_preconnected(alice, bobs)
-    # Both click at the same moment of the browser's one clock: each banner is still up at its click
-    at = max(bob.evaluate('performance.timeOrigin + performance.now()') for bob in bobs) + 300
-    for bob in bobs:
-        bob.evaluate(f'''at => setTimeout(() => window.__accepted = ({ACCEPT_SHOWS_CALLER})(),
-                                          at - performance.timeOrigin - performance.now())''', at)
-    for bob in bobs:
-        bob.wait_for_function('() => window.__accepted !== undefined')
-        assert bob.evaluate('window.__accepted') is True  # shown at its click, before the server's answer
-    bobs[0].wait_for_function('''() => document.querySelector('[data-testid="call-view"]')
-        || document.querySelector('[data-testid="call-notice"]').textContent.includes("another tab")''')
-    winner, loser = bobs if by_testid(bobs[0], 'call-view').count() else bobs[::-1]
+    # shown at its click, before the server's answer
+    winner, loser = accept_at_once(bobs, ACCEPT_SHOWS_CALLER)
     wait_until_both_play(alice, winner)
     expect(by_testid(loser, 'call-notice')).to_contain_text('another tab')
     expect(by_testid(loser, 'call-view')).to_have_count(0)

@@ -14,7 +14,7 @@ from tokens import parse_token
 from .browser import by_testid, register
 from .fake_agora_cloud import RTC_SDK_PATH, FakeAgoraCloud
 from .test_browser_agora_mode import wait_until_connected
-from .test_browser_instant_answer import LIVE_MEDIA, MEDIA_OPENED, open_tab
+from .test_browser_instant_answer import LIVE_MEDIA, MEDIA_OPENED, accept_at_once, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -262,17 +262,7 @@ def test_a_tab_whose_accept_came_second_shows_no_call_and_never_opens_its_camera
     else:
         first = world.cloud.wait_for_call('preload', sdk='rtc')
         world.cloud.wait_for_call('preload', sdk='rtc', since=world.cloud.calls().index(first) + 1)
-    # Both click at the same moment of the browser's one clock: each banner is still up at its click
-    at = max(bob.evaluate('performance.timeOrigin + performance.now()') for bob in bobs) + 300
-    for bob in bobs:
-        bob.evaluate(f'''at => setTimeout(() => window.__accepted = ({CLICK_ACCEPT})(),
-                                          at - performance.timeOrigin - performance.now())''', at)
-    for bob in bobs:
-        bob.wait_for_function('() => window.__accepted !== undefined')
-        assert bob.evaluate('window.__accepted') is True
-    bobs[0].wait_for_function('''() => document.querySelector('[data-testid="call-view"]')
-        || document.querySelector('[data-testid="call-notice"]').textContent.includes("another tab")''')
-    winner, loser = bobs if by_testid(bobs[0], 'call-view').count() else bobs[::-1]
+    winner, loser = accept_at_once(bobs, CLICK_ACCEPT)
     expect(by_testid(loser, 'call-notice')).to_have_text('Answered on another tab')
     for route in held:  # (a tab imports the SDK once)
         route.continue_()
